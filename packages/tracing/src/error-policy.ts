@@ -1,0 +1,67 @@
+import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import type { Context } from '@opentelemetry/api';
+import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
+import {
+  ATTR_EXCEPTION_TYPE,
+  ATTR_HTTP_RESPONSE_STATUS_CODE,
+  EVENT_CLIENT_ERROR,
+  EVENT_EXCEPTION,
+  NEST_INSTRUMENTATION_SCOPE,
+} from './attributes';
+
+const clientErrorTypes = new Set<string>();
+
+/**
+ * Names exception classes that mean "the caller made a mistake" (4xx). A Nest handler span that ends
+ * with one of them keeps its exception event but not the ERROR status. The Nest module registers
+ * every 4xx exception of `@nestjs/common`; register your own subclasses here.
+ */
+export function registerClientErrors(...types: Array<string | (abstract new (...args: never[]) => Error)>): void {
+  for (const t of types) clientErrorTypes.add(typeof t === 'string' ? t : t.name);
+}
+
+export function isClientErrorType(name: unknown): boolean {
+  return typeof name === 'string' && clientErrorTypes.has(name);
+}
+
+/**
+ * Applies HTTP semantic conventions to what the instrumentations leave as ERROR: a 4xx is the
+ * client's mistake, so it becomes an event rather than a failed span. Runs in `onEnding`, the last
+ * moment a span can still change.
+ */
+export class ErrorPolicySpanProcessor implements SpanProcessor {
+  constructor(private readonly clientErrorsAreErrors = false) {}
+
+  onStart(_span: Span, _context: Context): void {}
+
+  onEnding(span: Span): void {
+    if (span.status.code !== SpanStatusCode.ERROR) return;
+    const status = span.attributes[ATTR_HTTP_RESPONSE_STATUS_CODE];
+    if (span.kind === SpanKind.CLIENT && typeof status === 'number' && status >= 400 && status < 500) {
+      if (this.clientErrorsAreErrors) return;
+      clearError(span);
+      span.addEvent(EVENT_CLIENT_ERROR, { [ATTR_HTTP_RESPONSE_STATUS_CODE]: status });
+      return;
+    }
+    if (span.instrumentationScope.name === NEST_INSTRUMENTATION_SCOPE) {
+      const thrown = span.events.filter((e) => e.name === EVENT_EXCEPTION).at(-1);
+      if (thrown && isClientErrorType(thrown.attributes?.[ATTR_EXCEPTION_TYPE])) {
+        clearError(span);
+      }
+    }
+  }
+
+  onEnd(_span: ReadableSpan): void {}
+
+  async forceFlush(): Promise<void> {}
+
+  async shutdown(): Promise<void> {}
+}
+
+/**
+ * The API ignores setStatus(UNSET) by design (instrumentation must not hide errors). This processor
+ * is the SDK pipeline applying a convention before export, as a collector's transform would.
+ */
+function clearError(span: Span): void {
+  (span as { status: Span['status'] }).status = { code: SpanStatusCode.UNSET };
+}

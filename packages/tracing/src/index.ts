@@ -1,0 +1,17 @@
+export { startTracing, tracingHandle } from './start';
+export type { TracingHandle, TracingOptions } from './types';
+export {
+  currentSpan,
+  currentTraceId,
+  getBaggage,
+  logEvent,
+  recordError,
+  setTags,
+  withBaggage,
+  withSpan,
+} from './api';
+export { registerClientErrors } from './error-policy';
+export { TracingModule } from './nest/tracing.module';
+export { TraceService } from './nest/trace.service';
+export { Traced } from './nest/traced.decorator';
+export { traceResponseHeader } from './trace-response';

@@ -1,0 +1,39 @@
+import type { IncomingMessage } from 'node:http';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { NestInstrumentation } from '@opentelemetry/instrumentation-nestjs-core';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { isIgnoredPath } from './config';
+
+/**
+ * TraceLab's fixed set. No fs/dns/net instrumentation: their spans bury the useful ones in Jaeger.
+ */
+export function createInstrumentations(ignorePaths: string[]): Instrumentation[] {
+  return [
+    new HttpInstrumentation({
+      ignoreIncomingRequestHook: (req: IncomingMessage) => isIgnoredPath(req.url ?? '/', ignorePaths),
+      // Outgoing HTTP with no active span is background noise (e.g. a readiness probe's own calls).
+      requireParentforOutgoingSpans: true,
+    }),
+    // Global fetch runs on undici, which the http instrumentation does not see.
+    new UndiciInstrumentation({ requireParentforSpans: true }),
+    // Only to name server spans "GET /products/:sku": every Express layer type is ignored, so no span per middleware.
+    new ExpressInstrumentation({
+      ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER, ExpressLayerType.REQUEST_HANDLER],
+    }),
+    new NestInstrumentation(),
+    new PgInstrumentation({
+      // Statements only, never bound values: parameters can hold personal data.
+      enhancedDatabaseReporting: false,
+      // sqlcommenter: the traceparent travels in a comment, visible in pg_stat_activity and server logs.
+      addSqlCommenterCommentToQueries: true,
+      // Queries outside any request (migrations, probes) would each become a one-span trace.
+      requireParentSpan: true,
+    }),
+    // Adds trace_id/span_id to every pino line; log records stay in the JSON logs, not in OTLP.
+    new PinoInstrumentation({ disableLogSending: true }),
+  ];
+}

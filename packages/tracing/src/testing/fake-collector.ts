@@ -1,0 +1,109 @@
+import { Server, ServerCredentials, status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
+import { parse, type Type } from 'protobufjs';
+import { EXPORT_PATH, OTLP_TRACE_PROTO } from './otlp-proto';
+import { fromOtlp, type OtlpExportRequest } from './otlp-decode';
+import type { PlainSpan } from './types';
+
+const root = parse(OTLP_TRACE_PROTO, { keepCase: false }).root;
+const RequestType: Type = root.lookupType('opentelemetry.proto.ExportTraceServiceRequest');
+const ResponseType: Type = root.lookupType('opentelemetry.proto.ExportTraceServiceResponse');
+
+/**
+ * A real OTLP/gRPC trace receiver for tests: exporters talk to it exactly as to Jaeger, and it
+ * decodes what they send into {@link PlainSpan}s.
+ */
+export class FakeCollector {
+  private readonly received: PlainSpan[] = [];
+  private readonly waiters = new Set<() => void>();
+  private server?: Server;
+  /** Export calls received (one per exported batch). */
+  requests = 0;
+  port = 0;
+
+  /** OTLP endpoint to put in OTEL_EXPORTER_OTLP_ENDPOINT. */
+  get endpoint(): string {
+    return `http://127.0.0.1:${this.port}`;
+  }
+
+  async start(port = 0): Promise<this> {
+    const server = new Server();
+    server.addService(
+      {
+        Export: {
+          path: EXPORT_PATH,
+          requestStream: false,
+          responseStream: false,
+          requestDeserialize: (bytes: Buffer) => bytes,
+          requestSerialize: (bytes: Buffer) => bytes,
+          responseSerialize: (value: object) => Buffer.from(ResponseType.encode(ResponseType.create(value)).finish()),
+          responseDeserialize: (bytes: Buffer) => bytes,
+        },
+      },
+      { Export: (call: ServerUnaryCall<Buffer, object>, done: sendUnaryData<object>) => this.onExport(call.request, done) },
+    );
+    this.port = await new Promise<number>((resolve, reject) =>
+      server.bindAsync(`127.0.0.1:${port}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
+    );
+    this.server = server;
+    return this;
+  }
+
+  /** Every span received so far, in arrival order. */
+  spans(): PlainSpan[] {
+    return [...this.received];
+  }
+
+  clear(): void {
+    this.received.length = 0;
+    this.requests = 0;
+  }
+
+  /** Resolves with the spans once `predicate` holds; rejects with what arrived after `timeoutMs`. */
+  async waitFor(predicate: (spans: PlainSpan[]) => boolean, timeoutMs = 10_000): Promise<PlainSpan[]> {
+    if (predicate(this.received)) return this.spans();
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (!predicate(this.received)) return;
+        cleanup();
+        resolve(this.spans());
+      };
+      const timer = setTimeout(() => {
+        cleanup();
+        const names = this.received.map((s) => `${s.service}:${s.name}`).join(', ');
+        reject(new Error(`collector: condition not met in ${timeoutMs} ms; received ${this.received.length} spans: ${names}`));
+      }, timeoutMs);
+      const cleanup = () => {
+        clearTimeout(timer);
+        this.waiters.delete(check);
+      };
+      this.waiters.add(check);
+    });
+  }
+
+  /** All spans of one trace, once at least `minSpans` of them arrived. */
+  waitForTrace(traceId: string, minSpans: number, timeoutMs?: number): Promise<PlainSpan[]> {
+    const ofTrace = (spans: PlainSpan[]) => spans.filter((s) => s.traceId === traceId);
+    return this.waitFor((spans) => ofTrace(spans).length >= minSpans, timeoutMs).then(ofTrace);
+  }
+
+  async stop(): Promise<void> {
+    const server = this.server;
+    this.server = undefined;
+    if (!server) return;
+    await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
+  }
+
+  private onExport(bytes: Buffer, done: sendUnaryData<object>): void {
+    let request: OtlpExportRequest;
+    try {
+      request = RequestType.toObject(RequestType.decode(bytes), { longs: String, bytes: Buffer, defaults: true }) as OtlpExportRequest;
+    } catch (error) {
+      done({ code: status.INVALID_ARGUMENT, details: `cannot decode ExportTraceServiceRequest: ${String(error)}` });
+      return;
+    }
+    this.requests++;
+    this.received.push(...fromOtlp(request));
+    done(null, {});
+    for (const waiter of [...this.waiters]) waiter();
+  }
+}
