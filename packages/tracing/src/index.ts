@@ -14,4 +14,4 @@ export { registerClientErrors } from './error-policy';
 export { TracingModule } from './nest/tracing.module';
 export { TraceService } from './nest/trace.service';
 export { Traced } from './nest/traced.decorator';
-export { traceResponseHeader } from './trace-response';
+export { traceResponse, traceResponseHeader } from './trace-response';

@@ -9,3 +9,13 @@ export function traceResponseHeader(): string | undefined {
   if (!ctx || !trace.isSpanContextValid(ctx)) return undefined;
   return `00-${ctx.traceId}-${ctx.spanId}-${(ctx.traceFlags & 0xff).toString(16).padStart(2, '0')}`;
 }
+
+/**
+ * Express/Nest middleware: every response carries `traceresponse`, so a client (or the load
+ * generator) can open the request's trace in Jaeger. Set before the handler so errors carry it too.
+ */
+export function traceResponse(_req: unknown, res: { setHeader(name: string, value: string): unknown }, next: () => void): void {
+  const value = traceResponseHeader();
+  if (value) res.setHeader('traceresponse', value);
+  next();
+}

@@ -1,0 +1,32 @@
+import { BadRequestException, Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { DownstreamClient } from '@tracelab/service-kit';
+import { ORDERS } from '../downstream/downstream.module';
+import { CreateOrderDto, CUSTOMER_ID_PATTERN, OrderDto } from './dto/order.dto';
+
+/** Validates at the edge, then forwards: a bad request never costs a downstream call. */
+@ApiTags('orders')
+@Controller('api')
+export class OrdersController {
+  constructor(@Inject(ORDERS) private readonly orders: DownstreamClient) {}
+
+  @Post('orders')
+  @ApiCreatedResponse({ type: OrderDto })
+  @ApiConflictResponse({ description: 'Insufficient stock; `shortItems` names the skus' })
+  async place(@Body() body: CreateOrderDto): Promise<OrderDto> {
+    return (await this.orders.request<OrderDto>('POST', '/orders', body)).body;
+  }
+
+  @Get('orders/:id')
+  @ApiOkResponse({ type: OrderDto })
+  async get(@Param('id', new ParseUUIDPipe({ version: '4' })) id: string): Promise<OrderDto> {
+    return (await this.orders.request<OrderDto>('GET', `/orders/${id}`)).body;
+  }
+
+  @Get('customers/:id/orders')
+  @ApiOkResponse({ type: [OrderDto] })
+  async byCustomer(@Param('id') customerId: string): Promise<OrderDto[]> {
+    if (!CUSTOMER_ID_PATTERN.test(customerId)) throw new BadRequestException('customer id must be 1-64 letters, digits, "-" or "_"');
+    return (await this.orders.request<OrderDto[]>('GET', `/orders?customerId=${encodeURIComponent(customerId)}`)).body;
+  }
+}

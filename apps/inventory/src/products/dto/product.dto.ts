@@ -1,0 +1,10 @@
+import { ApiProperty } from '@nestjs/swagger';
+
+export const SKU_PATTERN = /^[A-Z0-9][A-Z0-9-]{0,31}$/;
+
+export class ProductDto {
+  @ApiProperty({ example: 'SKU-001' }) sku!: string;
+  @ApiProperty({ example: 'Espresso beans 1 kg' }) name!: string;
+  @ApiProperty({ example: 24.9, description: 'Unit price in EUR' }) price!: number;
+  @ApiProperty({ example: 500 }) stock!: number;
+}

@@ -1,0 +1,20 @@
+import { baseConfigSchema, loadConfig, millis, port, url } from '@tracelab/service-kit';
+import { z } from 'zod';
+
+const schema = baseConfigSchema.extend({
+  PORT: port(8081),
+  /** postgres://user:password@host:port/orders */
+  DATABASE_URL: z.url({ protocol: /^postgres(ql)?$/ }),
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(100).default(10),
+  INVENTORY_URL: url().default('http://localhost:8082'),
+  /** Per-call timeout towards inventory. */
+  INVENTORY_TIMEOUT_MS: millis(2000),
+});
+
+export type OrdersConfig = z.infer<typeof schema>;
+
+export const ORDERS_CONFIG = Symbol('ORDERS_CONFIG');
+
+export function loadOrdersConfig(env: NodeJS.ProcessEnv = process.env): OrdersConfig {
+  return loadConfig(schema, env);
+}

@@ -1,0 +1,44 @@
+import { BadRequestException, Body, Controller, Get, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { TraceService } from '@tracelab/tracing';
+import { CreateOrderDto, CUSTOMER_ID_PATTERN, OrderDto } from './dto/order.dto';
+import { OrdersRepository } from './orders.repository';
+import { OrdersService } from './orders.service';
+
+@ApiTags('orders')
+@Controller('orders')
+export class OrdersController {
+  constructor(
+    private readonly service: OrdersService,
+    private readonly orders: OrdersRepository,
+    private readonly trace: TraceService,
+  ) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: OrderDto })
+  @ApiConflictResponse({ description: 'Insufficient stock: the order is stored as rejected; `shortItems` names the skus' })
+  place(@Body() body: CreateOrderDto): Promise<OrderDto> {
+    this.trace.setTags({ 'customer.id': body.customerId });
+    return this.service.place(body);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: OrderDto })
+  async get(@Param('id', new ParseUUIDPipe({ version: '4' })) id: string): Promise<OrderDto> {
+    this.trace.setTags({ 'order.id': id });
+    const order = await this.orders.find(id);
+    if (!order) throw new NotFoundException(`order ${id} not found`);
+    return order;
+  }
+
+  @Get()
+  @ApiQuery({ name: 'customerId', required: true })
+  @ApiOkResponse({ type: [OrderDto] })
+  async list(@Query('customerId') customerId?: string): Promise<OrderDto[]> {
+    if (!customerId || !CUSTOMER_ID_PATTERN.test(customerId)) {
+      throw new BadRequestException('customerId query parameter is required: 1-64 letters, digits, "-" or "_"');
+    }
+    this.trace.setTags({ 'customer.id': customerId });
+    return this.orders.listByCustomer(customerId);
+  }
+}

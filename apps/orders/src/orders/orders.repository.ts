@@ -1,0 +1,68 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { inTransaction, PG_POOL } from '@tracelab/service-kit';
+import type { Pool } from 'pg';
+import type { OrderDto, OrderItemDto, OrderStatus } from './dto/order.dto';
+
+interface OrderRow {
+  id: string;
+  customer_id: string;
+  status: OrderStatus;
+  reason: string | null;
+  created_at: Date;
+  items: OrderItemDto[];
+}
+
+const toDto = (r: OrderRow): OrderDto => ({
+  id: r.id,
+  customerId: r.customer_id,
+  status: r.status,
+  ...(r.reason ? { reason: r.reason } : {}),
+  items: r.items,
+  createdAt: r.created_at.toISOString(),
+});
+
+const SELECT_WITH_ITEMS = `
+  SELECT o.id, o.customer_id, o.status, o.reason, o.created_at,
+         coalesce(json_agg(json_build_object('sku', i.sku, 'quantity', i.quantity) ORDER BY i.sku)
+                  FILTER (WHERE i.sku IS NOT NULL), '[]') AS items
+    FROM orders o LEFT JOIN order_items i ON i.order_id = o.id`;
+
+@Injectable()
+export class OrdersRepository {
+  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+
+  /** The order and its items in one transaction: never an order without its items. */
+  async createPending(id: string, customerId: string, items: OrderItemDto[]): Promise<void> {
+    await inTransaction(this.pool, async (db) => {
+      await db.query("INSERT INTO orders (id, customer_id, status) VALUES ($1, $2, 'pending')", [id, customerId]);
+      await db.query('INSERT INTO order_items (order_id, sku, quantity) SELECT $1, sku, quantity FROM unnest($2::text[], $3::int[]) AS i(sku, quantity)', [
+        id,
+        items.map((i) => i.sku),
+        items.map((i) => i.quantity),
+      ]);
+    });
+  }
+
+  /** Moves a pending order to its final status; a no-op if it already left "pending". */
+  async settle(id: string, status: Exclude<OrderStatus, 'pending'>, reason?: string): Promise<void> {
+    await this.pool.query("UPDATE orders SET status = $2, reason = $3, updated_at = now() WHERE id = $1 AND status = 'pending'", [
+      id,
+      status,
+      reason ?? null,
+    ]);
+  }
+
+  async find(id: string): Promise<OrderDto | undefined> {
+    const { rows } = await this.pool.query<OrderRow>(`${SELECT_WITH_ITEMS} WHERE o.id = $1 GROUP BY o.id`, [id]);
+    return rows[0] && toDto(rows[0]);
+  }
+
+  /** Most recent first, items included, in one query. */
+  async listByCustomer(customerId: string, limit = 50): Promise<OrderDto[]> {
+    const { rows } = await this.pool.query<OrderRow>(
+      `${SELECT_WITH_ITEMS} WHERE o.customer_id = $1 GROUP BY o.id ORDER BY o.created_at DESC LIMIT $2`,
+      [customerId, limit],
+    );
+    return rows.map(toDto);
+  }
+}

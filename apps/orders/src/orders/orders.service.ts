@@ -1,0 +1,53 @@
+import { HttpException, Injectable, Logger } from '@nestjs/common';
+import { TraceService } from '@tracelab/tracing';
+import { randomUUID } from 'node:crypto';
+import { InventoryClient } from '../inventory/inventory.client';
+import type { CreateOrderDto, OrderDto } from './dto/order.dto';
+import { OrdersRepository } from './orders.repository';
+
+@Injectable()
+export class OrdersService {
+  private readonly logger = new Logger(OrdersService.name);
+
+  constructor(
+    private readonly orders: OrdersRepository,
+    private readonly inventory: InventoryClient,
+    private readonly trace: TraceService,
+  ) {}
+
+  /**
+   * pending → reserve stock → confirmed, or rejected with the reason. Whatever inventory does, the
+   * order never stays pending: a failure settles it as rejected before the error goes back up.
+   */
+  async place(input: CreateOrderDto): Promise<OrderDto> {
+    const id = randomUUID();
+    this.trace.setTags({ 'order.id': id, 'order.item_count': input.items.length });
+    await this.orders.createPending(id, input.customerId, input.items);
+    try {
+      await this.inventory.reserve(id, input.items);
+    } catch (error) {
+      const status = error instanceof HttpException ? error.getStatus() : 500;
+      const reason = status === 409 ? 'insufficient stock' : status < 500 ? 'invalid items' : 'inventory unavailable';
+      await this.orders.settle(id, 'rejected', reason);
+      this.trace.log('order rejected', { 'order.id': id, 'order.reason': reason });
+      if (status >= 500) {
+        // Inventory may still have reserved after we stopped waiting: give the stock back.
+        await this.inventory.release(id);
+        this.logger.warn({ orderId: id, status }, 'order rejected: inventory unavailable');
+      }
+      if (error instanceof HttpException) throw withOrderId(error, id);
+      throw error;
+    }
+    await this.orders.settle(id, 'confirmed');
+    this.trace.log('order confirmed', { 'order.id': id });
+    this.logger.log({ orderId: id }, 'order confirmed');
+    return (await this.orders.find(id))!;
+  }
+}
+
+/** Adds the rejected order's id to the error body, so the client can look the order up. */
+function withOrderId(error: HttpException, orderId: string): HttpException {
+  const response = error.getResponse();
+  const body = typeof response === 'object' && response !== null ? response : { message: response };
+  return new HttpException({ ...body, orderId }, error.getStatus(), { cause: error });
+}

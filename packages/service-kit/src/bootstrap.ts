@@ -1,0 +1,45 @@
+import { ValidationPipe, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { traceResponse } from '@tracelab/tracing';
+import { Logger } from 'nestjs-pino';
+import { ErrorsFilter } from './errors.filter';
+
+export interface BootstrapOptions {
+  port: number;
+  /** Listen address. @default "0.0.0.0" */
+  host?: string;
+  bodyLimitBytes: number;
+  /** Serve OpenAPI docs at /docs with this title. */
+  docsTitle?: string;
+}
+
+/**
+ * Builds and configures a service the TraceLab way: pino logs, validated DTOs, JSON errors, a
+ * `traceresponse` header on every answer, graceful shutdown on SIGTERM/SIGINT.
+ */
+export async function createService(module: Type<unknown> | DynamicModule, options: Omit<BootstrapOptions, 'port' | 'host'>): Promise<INestApplication> {
+  const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: false });
+  app.useLogger(app.get(Logger));
+  app.use(traceResponse);
+  app.useBodyParser('json', { limit: options.bodyLimitBytes });
+  app.useGlobalPipes(
+    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
+  );
+  app.useGlobalFilters(new ErrorsFilter());
+  app.enableShutdownHooks();
+  if (options.docsTitle) {
+    const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(options.docsTitle).setVersion('1.0').build());
+    SwaggerModule.setup('docs', app, document);
+  }
+  return app;
+}
+
+/** {@link createService}, then listen; logs the URL. */
+export async function startService(module: Type<unknown> | DynamicModule, options: BootstrapOptions): Promise<INestApplication> {
+  const app = await createService(module, options);
+  await app.listen(options.port, options.host ?? '0.0.0.0');
+  app.get(Logger).log(`listening on ${await app.getUrl()}`);
+  return app;
+}

@@ -1,0 +1,46 @@
+import { Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
+import type { Pool } from 'pg';
+import { createPool, databaseReadiness, migrate, type Migration, type PoolOptions } from './database';
+
+export const PG_POOL = Symbol('PG_POOL');
+export const DATABASE_READINESS = Symbol('DATABASE_READINESS');
+const MIGRATIONS = Symbol('MIGRATIONS');
+
+export interface DatabaseModuleOptions {
+  inject: Array<symbol | string>;
+  useFactory: (...deps: never[]) => PoolOptions;
+  migrations: Migration[];
+}
+
+/** The service's pg Pool (token {@link PG_POOL}), migrated at start-up and closed at shutdown. */
+@Module({})
+export class DatabaseModule implements OnModuleInit, OnApplicationShutdown {
+  private readonly logger = new Logger('Database');
+
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    @Inject(MIGRATIONS) private readonly migrations: Migration[],
+  ) {}
+
+  static forRoot(options: DatabaseModuleOptions): DynamicModule {
+    return {
+      module: DatabaseModule,
+      global: true,
+      providers: [
+        { provide: PG_POOL, inject: options.inject, useFactory: (...deps: never[]) => createPool(options.useFactory(...deps)) },
+        { provide: DATABASE_READINESS, inject: [PG_POOL], useFactory: databaseReadiness },
+        { provide: MIGRATIONS, useValue: options.migrations },
+      ],
+      exports: [PG_POOL, DATABASE_READINESS],
+    };
+  }
+
+  async onModuleInit(): Promise<void> {
+    const applied = await migrate(this.pool, this.migrations);
+    this.logger.log(applied.length ? `applied migrations: ${applied.join(', ')}` : 'schema up to date');
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.pool.end();
+  }
+}
