@@ -1,4 +1,5 @@
-import { BadGatewayException, GatewayTimeoutException, HttpException } from '@nestjs/common';
+import { BadGatewayException, GatewayTimeoutException } from '@nestjs/common';
+import { httpError } from './client-errors';
 
 export interface DownstreamOptions {
   /** Service name used in error messages (e.g. "inventory"). */
@@ -44,7 +45,7 @@ export class DownstreamClient {
     if (response.status >= 400) {
       // Pass the downstream's own error through, minus its trace id: the caller adds its own.
       const { traceId: _ignored, path: _path, ...rest } = (payload ?? {}) as Record<string, unknown>;
-      throw new HttpException(rest, response.status);
+      throw httpError(response.status, rest);
     }
     return { status: response.status, body: payload as T };
   }

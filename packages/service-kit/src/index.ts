@@ -6,3 +6,4 @@ export { ErrorsFilter, type ErrorBody } from './errors.filter';
 export { HealthController, healthModule, READINESS_CHECKS, type ReadinessCheck } from './health.controller';
 export { loggingModule } from './logging';
 export { DATABASE_READINESS, DatabaseModule, PG_POOL, type DatabaseModuleOptions } from './database.module';
+export { httpError } from './client-errors';

@@ -1,4 +1,5 @@
 import { HttpException, Injectable, Logger } from '@nestjs/common';
+import { httpError } from '@tracelab/service-kit';
 import { TraceService } from '@tracelab/tracing';
 import { randomUUID } from 'node:crypto';
 import { InventoryClient } from '../inventory/inventory.client';
@@ -49,5 +50,5 @@ export class OrdersService {
 function withOrderId(error: HttpException, orderId: string): HttpException {
   const response = error.getResponse();
   const body = typeof response === 'object' && response !== null ? response : { message: response };
-  return new HttpException({ ...body, orderId }, error.getStatus(), { cause: error });
+  return httpError(error.getStatus(), { ...body, orderId });
 }
