@@ -1,0 +1,49 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { DEFAULT_ENDPOINT, DEFAULT_EXPORT_TIMEOUT_MILLIS, isIgnoredPath, resolveConfig } from './config';
+
+describe('configuration from OTEL_* variables', () => {
+  test('defaults: localhost:4317, bounded export timeout, health paths ignored, tracing on', () => {
+    const c = resolveConfig({}, {});
+    assert.equal(c.endpoint, DEFAULT_ENDPOINT);
+    assert.equal(c.exportTimeoutMillis, DEFAULT_EXPORT_TIMEOUT_MILLIS);
+    assert.ok(c.exportTimeoutMillis < 2000);
+    assert.equal(c.disabled, false);
+    assert.deepEqual(c.ignorePaths, ['/health/']);
+  });
+
+  test('traces endpoint beats the generic one; options beat both', () => {
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4317', OTEL_EXPORTER_OTLP_TRACES_ENDPOINT: 'http://b:4317' };
+    assert.equal(resolveConfig({}, env).endpoint, 'http://b:4317');
+    assert.equal(resolveConfig({}, { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://a:4317' }).endpoint, 'http://a:4317');
+    assert.equal(resolveConfig({ endpoint: 'http://c:4317' }, env).endpoint, 'http://c:4317');
+  });
+
+  test('OTEL_BSP_* and timeouts are read; invalid numbers fall back to defaults', () => {
+    const c = resolveConfig({}, {
+      OTEL_BSP_MAX_QUEUE_SIZE: '4096',
+      OTEL_BSP_MAX_EXPORT_BATCH_SIZE: '256',
+      OTEL_BSP_SCHEDULE_DELAY: 'soon',
+      OTEL_EXPORTER_OTLP_TIMEOUT: '800',
+    });
+    assert.deepEqual(c.batch, { maxQueueSize: 4096, maxExportBatchSize: 256, scheduledDelayMillis: undefined, exportTimeoutMillis: 800 });
+    assert.equal(c.exportTimeoutMillis, 800);
+  });
+
+  test('OTEL_SDK_DISABLED=true disables; service name and environment come from the environment', () => {
+    const c = resolveConfig({}, { OTEL_SDK_DISABLED: 'TRUE', OTEL_SERVICE_NAME: 'orders', NODE_ENV: 'production' });
+    assert.equal(c.disabled, true);
+    assert.equal(c.serviceName, 'orders');
+    assert.equal(c.environment, 'production');
+    assert.equal(resolveConfig({}, { OTEL_SDK_DISABLED: 'false' }).disabled, false);
+  });
+
+  test('ignored paths match exactly or by prefix ending in "/", query strings ignored', () => {
+    const ignore = ['/health/', '/metrics'];
+    assert.ok(isIgnoredPath('/health/ready', ignore));
+    assert.ok(isIgnoredPath('/health/live?probe=1', ignore));
+    assert.ok(isIgnoredPath('/metrics', ignore));
+    assert.ok(!isIgnoredPath('/metrics/extra', ignore));
+    assert.ok(!isIgnoredPath('/api/healthy', ignore));
+  });
+});

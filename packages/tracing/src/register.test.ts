@@ -1,0 +1,130 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { createServer, type Server, type Socket } from 'node:net';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { freePort, startDevDatabase, type DevDatabase } from '@tracelab/devdb';
+import { FakeCollector } from './testing';
+
+const REGISTER = join(__dirname, 'register.js');
+const FIXTURE = join(__dirname, 'test-support', 'emit-span.js');
+
+interface FixtureResult {
+  enabled: boolean;
+  sameHandle: boolean;
+  traceId: string;
+  flushed: boolean;
+  shutdownMillis: number;
+  queryAsServerSawIt?: string;
+  exitMillis: number;
+  stderr: string;
+}
+
+/** Runs the fixture exactly as production runs a service: `node --require …/register main.js`. */
+function runFixture(env: Record<string, string>): Promise<FixtureResult> {
+  const started = Date.now();
+  const child = spawn(process.execPath, ['--require', REGISTER, FIXTURE], {
+    env: { PATH: process.env.PATH, OTEL_SERVICE_NAME: 'fixture', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (d) => (out += d));
+  child.stderr.on('data', (d) => (err += d));
+  return new Promise((resolve, reject) => {
+    child.on('exit', (code) => {
+      if (code !== 0) return reject(new Error(`fixture exited ${code}: ${err}`));
+      resolve({ ...JSON.parse(out.trim().split('\n').at(-1)!), exitMillis: Date.now() - started, stderr: err });
+    });
+  });
+}
+
+describe('register: the SDK from OTEL_* variables, exporting over OTLP gRPC', () => {
+  const collector = new FakeCollector();
+  let db: DevDatabase;
+  before(async () => {
+    await collector.start();
+    db = await startDevDatabase({ databases: ['fixture'] });
+  });
+  after(async () => {
+    await collector.stop();
+    await db.stop();
+  });
+
+  test('exports the span to the collector with the resource: service, version, environment, OTEL_RESOURCE_ATTRIBUTES, no command line', async () => {
+    const r = await runFixture({
+      OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
+      OTEL_RESOURCE_ATTRIBUTES: 'k8s.pod.name=orders-7d9f,k8s.namespace.name=tracelab',
+      DEPLOYMENT_ENVIRONMENT: 'test',
+    });
+    assert.equal(r.enabled, true);
+    assert.equal(r.sameHandle, true, 'startTracing after register returns the same handle (idempotent)');
+    assert.equal(r.flushed, true);
+    const [span] = await collector.waitFor((spans) => spans.some((s) => s.traceId === r.traceId)).then((all) => all.filter((s) => s.traceId === r.traceId && s.name === 'fixture-span'));
+    assert.equal(span.attributes['fixture.attr'], 'yes');
+    assert.equal(span.resource['service.name'], 'fixture');
+    assert.equal(span.resource['service.version'], '0.1.0');
+    assert.equal(span.resource['deployment.environment.name'], 'test');
+    assert.equal(span.resource['k8s.pod.name'], 'orders-7d9f');
+    assert.equal(span.resource['k8s.namespace.name'], 'tracelab');
+    assert.ok(span.resource['host.name'], 'host attributes detected');
+    assert.ok(span.resource['process.pid'], 'process attributes detected');
+    assert.equal(span.resource['process.command_args'], undefined, 'command lines can hold secrets');
+  });
+
+  test('pg: the span carries the statement, not the value, and the server sees a sqlcommenter traceparent', async () => {
+    collector.clear();
+    const r = await runFixture({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint, TEST_PG_URL: db.urlFor('fixture') });
+    assert.match(r.queryAsServerSawIt!, new RegExp(`/\\*traceparent='00-${r.traceId}-[0-9a-f]{16}-01'\\*/`));
+    const spans = await collector.waitFor((all) => all.some((s) => s.traceId === r.traceId && s.name.startsWith('pg.query')));
+    const query = spans.find((s) => s.name.startsWith('pg.query'))!;
+    assert.equal(query.attributes['db.query.text'], 'SELECT current_query() AS q, $1::text AS secret');
+    assert.ok(!JSON.stringify(spans).includes('hunter2'), 'the bound value is nowhere in the exported spans');
+  });
+
+  test('OTEL_TRACES_SAMPLER=always_off exports nothing; OTEL_SDK_DISABLED=true starts no SDK', async () => {
+    collector.clear();
+    const off = await runFixture({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint, OTEL_TRACES_SAMPLER: 'always_off' });
+    const disabled = await runFixture({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint, OTEL_SDK_DISABLED: 'true' });
+    assert.equal(disabled.enabled, false);
+    await new Promise((r) => setTimeout(r, 300));
+    assert.deepEqual(collector.spans().filter((s) => s.traceId === off.traceId || s.traceId === disabled.traceId), []);
+    assert.equal(collector.requests, 0);
+  });
+
+  test('OTEL_TRACES_SAMPLER=traceidratio with ratio 0 samples nothing; ratio 1 samples all', async () => {
+    collector.clear();
+    await runFixture({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint, OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' });
+    assert.equal(collector.spans().length, 0);
+    const all = await runFixture({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint, OTEL_TRACES_SAMPLER: 'traceidratio', OTEL_TRACES_SAMPLER_ARG: '1' });
+    await collector.waitFor((spans) => spans.some((s) => s.traceId === all.traceId));
+  });
+});
+
+describe('bounded shutdown: a missing collector never holds a process', () => {
+  let blackHole: Server;
+  const sockets = new Set<Socket>();
+  let blackHolePort = 0;
+  before(async () => {
+    // Accepts TCP connections and never answers: the HTTP/2 handshake hangs forever.
+    blackHole = createServer((s) => sockets.add(s));
+    await new Promise<void>((r) => blackHole.listen(0, '127.0.0.1', r));
+    blackHolePort = (blackHole.address() as { port: number }).port;
+  });
+  after(() => {
+    for (const s of sockets) s.destroy();
+    blackHole.close();
+  });
+
+  for (const [name, endpoint] of [
+    ['unreachable (connection refused)', async () => `http://127.0.0.1:${await freePort()}`],
+    ['black hole (accepts, never answers)', async () => `http://127.0.0.1:${blackHolePort}`],
+  ] as const) {
+    test(`${name}: shutdown resolves within 2 s and the process exits`, async () => {
+      const r = await runFixture({ OTEL_EXPORTER_OTLP_ENDPOINT: await endpoint() });
+      console.log(`${name}: shutdown ${r.shutdownMillis} ms, process lifetime ${r.exitMillis} ms`);
+      assert.ok(r.shutdownMillis <= 2000, `shutdown took ${r.shutdownMillis} ms`);
+      assert.ok(r.exitMillis < 6000, `process lived ${r.exitMillis} ms`);
+    });
+  }
+});
