@@ -8,7 +8,10 @@ const require = createRequire(import.meta.url);
 const endpoint = process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_ENDPOINT || 'http://localhost:4317';
 const port = (name, fallback) => Number(process.env[`${name.toUpperCase()}_PORT`] ?? fallback);
 
-const build = spawnSync('turbo', ['run', 'build', '--output-logs=errors-only'], { stdio: 'inherit' });
+const build = spawnSync('turbo', ['run', 'build', '--output-logs=errors-only'], {
+  stdio: 'inherit',
+  env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
+});
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 const { startStack } = require('@tracelab/devstack');

@@ -5,7 +5,10 @@ import { existsSync, globSync, readFileSync, rmSync } from 'node:fs';
 const pattern = '{apps,packages}/*/.test-results.json';
 for (const file of globSync(pattern)) rmSync(file);
 
-const turbo = spawnSync('turbo', ['run', 'test', '--continue', ...process.argv.slice(2)], { stdio: 'inherit', shell: false });
+const turbo = spawnSync('turbo', ['run', 'test', '--continue', ...process.argv.slice(2)], {
+  stdio: 'inherit',
+  env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
+});
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const missing = [];
