@@ -98,6 +98,9 @@ describe('orders on real PostgreSQL, with a scripted inventory', () => {
 
   test('bad input: 400 for a bad customer id, a non-uuid order id, a missing customerId query; 404 for an unknown order', async () => {
     assert.equal((await place([{ sku: 'SKU-001', quantity: 1 }], 'no spaces allowed')).status, 400);
+    const repeated = await place([{ sku: 'SKU-001', quantity: 1 }, { sku: 'SKU-001', quantity: 2 }]);
+    assert.equal(repeated.status, 400);
+    assert.match(JSON.stringify(await repeated.json()), /items must not repeat a sku/);
     assert.equal((await fetch(`${url}/orders/not-a-uuid`)).status, 400);
     assert.equal((await fetch(`${url}/orders`)).status, 400);
     assert.equal((await fetch(`${url}/orders/8d3a2c59-3c1e-4b6e-9d4c-1f2e3a4b5c6d`)).status, 404);

@@ -2,7 +2,7 @@ import { BadRequestException, Body, Controller, Get, Inject, Param, ParseUUIDPip
 import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { DownstreamClient } from '@tracelab/service-kit';
 import { ORDERS } from '../downstream/downstream.module';
-import { CreateOrderDto, CUSTOMER_ID_PATTERN, OrderDto } from './dto/order.dto';
+import { CreateOrderDto, ID_PATTERN, ID_RULE, OrderDto } from '@tracelab/contracts';
 
 /** Validates at the edge, then forwards: a bad request never costs a downstream call. */
 @ApiTags('orders')
@@ -26,7 +26,7 @@ export class OrdersController {
   @Get('customers/:id/orders')
   @ApiOkResponse({ type: [OrderDto] })
   async byCustomer(@Param('id') customerId: string): Promise<OrderDto[]> {
-    if (!CUSTOMER_ID_PATTERN.test(customerId)) throw new BadRequestException('customer id must be 1-64 letters, digits, "-" or "_"');
+    if (!ID_PATTERN.test(customerId)) throw new BadRequestException(`customer id must be ${ID_RULE}`);
     return (await this.orders.request<OrderDto[]>('GET', `/orders?customerId=${encodeURIComponent(customerId)}`)).body;
   }
 }

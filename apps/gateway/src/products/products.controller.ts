@@ -2,9 +2,7 @@ import { BadRequestException, Controller, Get, Inject, Param } from '@nestjs/com
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { DownstreamClient } from '@tracelab/service-kit';
 import { INVENTORY } from '../downstream/downstream.module';
-import { ProductDto } from './product.dto';
-
-const SKU_PATTERN = /^[A-Z0-9][A-Z0-9-]{0,31}$/;
+import { ProductDto, SKU_PATTERN } from '@tracelab/contracts';
 
 @ApiTags('products')
 @Controller('api/products')

@@ -1,7 +1,7 @@
 import { BadRequestException, Controller, Get, NotFoundException, Param } from '@nestjs/common';
 import { ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { TraceService } from '@tracelab/tracing';
-import { ProductDto, SKU_PATTERN } from './dto/product.dto';
+import { ProductDto, SKU_PATTERN } from '@tracelab/contracts';
 import { ProductsRepository } from './products.repository';
 
 @ApiTags('products')

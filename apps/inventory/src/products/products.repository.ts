@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { PG_POOL } from '@tracelab/service-kit';
-import type { ProductDto } from './dto/product.dto';
+import type { ProductDto } from '@tracelab/contracts';
 
 interface ProductRow {
   sku: string;

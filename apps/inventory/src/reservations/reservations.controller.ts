@@ -2,7 +2,7 @@ import { BadRequestException, Body, Controller, Delete, HttpCode, NotFoundExcept
 import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import { TraceService } from '@tracelab/tracing';
 import type { Response } from 'express';
-import { CreateReservationDto, ORDER_ID_PATTERN, ReservationDto } from './dto/reservation.dto';
+import { CreateReservationDto, ID_PATTERN, ID_RULE, ReservationDto } from '@tracelab/contracts';
 import { ReservationsRepository } from './reservations.repository';
 
 @ApiTags('reservations')
@@ -17,8 +17,6 @@ export class ReservationsController {
   @ApiCreatedResponse({ type: ReservationDto, description: 'Reserved (200 when this order was already reserved)' })
   @ApiConflictResponse({ description: 'Insufficient stock; `shortItems` names each short sku' })
   async reserve(@Body() body: CreateReservationDto, @Res({ passthrough: true }) res: Response): Promise<ReservationDto> {
-    const skus = new Set(body.items.map((i) => i.sku));
-    if (skus.size !== body.items.length) throw new BadRequestException('items must not repeat a sku');
     this.trace.setTags({ 'order.id': body.orderId, 'reservation.item_count': body.items.length });
     const { created, reservation } = await this.reservations.reserve(body.orderId, body.items);
     this.trace.log(created ? 'stock reserved' : 'reservation already existed', { 'order.id': body.orderId });
@@ -30,7 +28,7 @@ export class ReservationsController {
   @HttpCode(204)
   @ApiNoContentResponse()
   async release(@Param('orderId') orderId: string): Promise<void> {
-    if (!ORDER_ID_PATTERN.test(orderId)) throw new BadRequestException('orderId must be 1-64 letters, digits, "-" or "_"');
+    if (!ID_PATTERN.test(orderId)) throw new BadRequestException(`orderId must be ${ID_RULE}`);
     this.trace.setTags({ 'order.id': orderId });
     if (!(await this.reservations.release(orderId))) throw new NotFoundException(`no reservation for order ${orderId}`);
     this.trace.log('reservation released', { 'order.id': orderId });

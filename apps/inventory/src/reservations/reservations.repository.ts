@@ -1,7 +1,7 @@
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
 import type { Pool } from 'pg';
 import { inTransaction, PG_POOL } from '@tracelab/service-kit';
-import type { ReservationDto, ReservationItemDto, ShortItem } from './dto/reservation.dto';
+import type { LineItemDto, ReservationDto, ShortItem } from '@tracelab/contracts';
 
 @Injectable()
 export class ReservationsRepository {
@@ -12,9 +12,9 @@ export class ReservationsRepository {
    * is checked under the lock, so concurrent reservations can never sell more than the stock.
    * Reserving again for the same order returns the existing reservation (safe to retry).
    */
-  async reserve(orderId: string, items: ReservationItemDto[]): Promise<{ created: boolean; reservation: ReservationDto }> {
+  async reserve(orderId: string, items: LineItemDto[]): Promise<{ created: boolean; reservation: ReservationDto }> {
     return inTransaction(this.pool, async (db) => {
-      const existing = await db.query<ReservationItemDto>(
+      const existing = await db.query<LineItemDto>(
         'SELECT sku, quantity FROM reservations WHERE order_id = $1 ORDER BY sku FOR UPDATE',
         [orderId],
       );
@@ -51,7 +51,7 @@ export class ReservationsRepository {
   /** Returns the reserved stock; false when the order had no reservation. */
   async release(orderId: string): Promise<boolean> {
     return inTransaction(this.pool, async (db) => {
-      const { rows } = await db.query<ReservationItemDto>('DELETE FROM reservations WHERE order_id = $1 RETURNING sku, quantity', [orderId]);
+      const { rows } = await db.query<LineItemDto>('DELETE FROM reservations WHERE order_id = $1 RETURNING sku, quantity', [orderId]);
       if (rows.length === 0) return false;
       await db.query(
         `UPDATE products p SET stock = p.stock + r.quantity

@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DownstreamClient } from '@tracelab/service-kit';
 import { ORDERS_CONFIG, type OrdersConfig } from '../config';
-import type { OrderItemDto } from '../orders/dto/order.dto';
+import type { LineItemDto } from '@tracelab/contracts';
 
 /** Typed calls to the inventory service. */
 @Injectable()
@@ -13,7 +13,7 @@ export class InventoryClient {
   }
 
   /** Resolves when every item is reserved; rejects with 409 (short items), 404, 502 or 504. */
-  async reserve(orderId: string, items: OrderItemDto[]): Promise<void> {
+  async reserve(orderId: string, items: LineItemDto[]): Promise<void> {
     await this.http.request('POST', '/reservations', { orderId, items });
   }
 

@@ -1,7 +1,7 @@
 import { BadRequestException, Body, Controller, Get, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { TraceService } from '@tracelab/tracing';
-import { CreateOrderDto, CUSTOMER_ID_PATTERN, OrderDto } from './dto/order.dto';
+import { CreateOrderDto, ID_PATTERN, ID_RULE, OrderDto } from '@tracelab/contracts';
 import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
 
@@ -35,8 +35,8 @@ export class OrdersController {
   @ApiQuery({ name: 'customerId', required: true })
   @ApiOkResponse({ type: [OrderDto] })
   async list(@Query('customerId') customerId?: string): Promise<OrderDto[]> {
-    if (!customerId || !CUSTOMER_ID_PATTERN.test(customerId)) {
-      throw new BadRequestException('customerId query parameter is required: 1-64 letters, digits, "-" or "_"');
+    if (!customerId || !ID_PATTERN.test(customerId)) {
+      throw new BadRequestException(`customerId query parameter is required: ${ID_RULE}`);
     }
     this.trace.setTags({ 'customer.id': customerId });
     return this.orders.listByCustomer(customerId);

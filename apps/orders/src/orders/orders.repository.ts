@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { inTransaction, PG_POOL } from '@tracelab/service-kit';
 import type { Pool } from 'pg';
-import type { OrderDto, OrderItemDto, OrderStatus } from './dto/order.dto';
+import type { LineItemDto, OrderDto, OrderStatus } from '@tracelab/contracts';
 
 interface OrderRow {
   id: string;
@@ -9,7 +9,7 @@ interface OrderRow {
   status: OrderStatus;
   reason: string | null;
   created_at: Date;
-  items: OrderItemDto[];
+  items: LineItemDto[];
 }
 
 const toDto = (r: OrderRow): OrderDto => ({
@@ -32,7 +32,7 @@ export class OrdersRepository {
   constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
 
   /** The order and its items in one transaction: never an order without its items. */
-  async createPending(id: string, customerId: string, items: OrderItemDto[]): Promise<void> {
+  async createPending(id: string, customerId: string, items: LineItemDto[]): Promise<void> {
     await inTransaction(this.pool, async (db) => {
       await db.query("INSERT INTO orders (id, customer_id, status) VALUES ($1, $2, 'pending')", [id, customerId]);
       await db.query('INSERT INTO order_items (order_id, sku, quantity) SELECT $1, sku, quantity FROM unnest($2::text[], $3::int[]) AS i(sku, quantity)', [

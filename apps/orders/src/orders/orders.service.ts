@@ -3,7 +3,7 @@ import { httpError } from '@tracelab/service-kit';
 import { TraceService } from '@tracelab/tracing';
 import { randomUUID } from 'node:crypto';
 import { InventoryClient } from '../inventory/inventory.client';
-import type { CreateOrderDto, OrderDto } from './dto/order.dto';
+import type { CreateOrderDto, OrderDto } from '@tracelab/contracts';
 import { OrdersRepository } from './orders.repository';
 
 @Injectable()

@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { z } from 'zod';
+import { baseConfigSchema, ConfigError, loadConfig, millis, port, url } from './config';
+import { httpError } from './client-errors';
+
+const schema = baseConfigSchema.extend({ PORT: port(8080), UPSTREAM_URL: url(), TIMEOUT_MS: millis(2000), DATABASE_URL: z.url() });
+
+describe('configuration from the environment', () => {
+  test('defaults fill what is unset; values are typed', () => {
+    const c = loadConfig(schema, { UPSTREAM_URL: 'http://up:1', DATABASE_URL: 'postgres://h/db', TIMEOUT_MS: '750' });
+    assert.deepEqual(c, { LOG_LEVEL: 'info', BODY_LIMIT_BYTES: 65536, PORT: 8080, UPSTREAM_URL: 'http://up:1', TIMEOUT_MS: 750, DATABASE_URL: 'postgres://h/db' });
+  });
+
+  test('one message naming the variable: missing, malformed, out of range; empty counts as missing', () => {
+    const base = { UPSTREAM_URL: 'http://up:1', DATABASE_URL: 'postgres://h/db' };
+    assert.throws(() => loadConfig(schema, { DATABASE_URL: 'postgres://h/db' }), { name: 'ConfigError', message: 'invalid configuration: UPSTREAM_URL is required' });
+    assert.throws(() => loadConfig(schema, { ...base, UPSTREAM_URL: '' }), /UPSTREAM_URL is required/);
+    assert.throws(() => loadConfig(schema, { ...base, UPSTREAM_URL: 'ftp://x' }), /^ConfigError: invalid configuration: UPSTREAM_URL /);
+    assert.throws(() => loadConfig(schema, { ...base, PORT: '70000' }), /PORT/);
+    assert.throws(() => loadConfig(schema, { ...base, LOG_LEVEL: 'loud' }), /LOG_LEVEL/);
+    assert.throws(() => loadConfig(schema, { ...base, TIMEOUT_MS: '0' }), (e: unknown) => e instanceof ConfigError && /TIMEOUT_MS/.test(e.message));
+  });
+});
+
+describe('httpError', () => {
+  test('uses Nest\'s named class for a status it has, a plain HttpException otherwise; the body is kept', () => {
+    const conflict = httpError(409, { message: 'short', shortItems: [] });
+    assert.equal(conflict.name, 'ConflictException');
+    assert.deepEqual(conflict.getResponse(), { message: 'short', shortItems: [] });
+    assert.equal(httpError(404, { message: 'x' }).name, 'NotFoundException');
+    const teapot = httpError(499, { message: 'odd' });
+    assert.equal(teapot.getStatus(), 499);
+  });
+});
