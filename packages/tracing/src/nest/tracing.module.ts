@@ -21,7 +21,7 @@ export class TracingModule implements OnApplicationShutdown {
     const handle = tracingHandle();
     if (!handle?.enabled) return;
     const flushed = await handle.shutdown();
-    if (!flushed) this.logger.warn('tracing: spans not fully exported before the shutdown deadline');
+    if (!flushed) this.logger.warn('tracing: some spans were not exported at shutdown (collector unreachable or slower than the deadline)');
   }
 }
 
