@@ -207,3 +207,33 @@ describe('k8s/: NetworkPolicies allow exactly the request path', () => {
     test(`${name} is ${expected ? 'allowed' : 'denied'}`, () => assert.equal(allowed(policies, from, to, port), expected));
   }
 });
+
+describe('resource budget of the whole deployment (TraceLab + PostgreSQL + Jaeger)', () => {
+  const cpu = (q: string) => (q.endsWith('m') ? Number(q.slice(0, -1)) : Number(q) * 1000);
+  const mem = (q: string) => {
+    const m = /^(\d+)(Mi|Gi)$/.exec(q);
+    assert.ok(m, `memory quantity ${q}: use Mi or Gi`);
+    return Number(m[1]) * (m[2] === 'Gi' ? 1024 : 1);
+  };
+
+  test('requests fit a 2-CPU / 4 GiB Minikube next to its system pods (~750m CPU, ~300 MiB requested)', () => {
+    const jaeger = readYaml<{ jaeger: { resources: Container['resources'] } }>('helm-values/jaeger.yaml').jaeger.resources!;
+    const rows: Array<[string, Container['resources']]> = [
+      ...workloads(manifests).flatMap((w) => podSpecOf(w)!.containers.map((c): [string, Container['resources']] => [w.metadata.name, c.resources])),
+      ['jaeger (Helm)', jaeger],
+    ];
+    const total = { requests: { cpu: 0, memory: 0 }, limits: { cpu: 0, memory: 0 } };
+    for (const [, r] of rows) {
+      for (const kind of ['requests', 'limits'] as const) {
+        total[kind].cpu += cpu(r![kind]!.cpu);
+        total[kind].memory += mem(r![kind]!.memory);
+      }
+    }
+    console.log(
+      rows.map(([n, r]) => `${n}: requests ${r!.requests!.cpu} CPU / ${r!.requests!.memory}, limits ${r!.limits!.cpu} CPU / ${r!.limits!.memory}`).join('\n') +
+        `\ntotal: requests ${total.requests.cpu}m CPU / ${total.requests.memory} Mi, limits ${total.limits.cpu}m CPU / ${total.limits.memory} Mi`,
+    );
+    assert.ok(total.requests.cpu + 750 <= 2000, `CPU requests ${total.requests.cpu}m`);
+    assert.ok(total.requests.memory + 300 <= 4096 - 1024, `memory requests ${total.requests.memory} Mi`);
+  });
+});
