@@ -2,7 +2,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, globSync, readFileSync, rmSync } from 'node:fs';
 
-const pattern = '{apps,packages}/*/.test-results.json';
+const pattern = '{apps,packages,tests}/*/.test-results.json';
 for (const file of globSync(pattern)) rmSync(file);
 
 const turbo = spawnSync('turbo', ['run', 'test', '--continue', ...process.argv.slice(2)], {
@@ -12,7 +12,7 @@ const turbo = spawnSync('turbo', ['run', 'test', '--continue', ...process.argv.s
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const missing = [];
-for (const dir of globSync('{apps,packages}/*/package.json').map((p) => p.replace(/\/package\.json$/, ''))) {
+for (const dir of globSync('{apps,packages,tests}/*/package.json').map((p) => p.replace(/\/package\.json$/, ''))) {
   const pkg = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8'));
   if (!pkg.scripts?.test) continue;
   const file = `${dir}/.test-results.json`;

@@ -25,7 +25,8 @@ function prepareTree(app: string): string {
   run(join(ROOT, 'node_modules/.bin/turbo'), ['prune', `@tracelab/${app}`, '--docker', '--out-dir', out], ROOT);
   const tree = join(out, 'full');
   cpSync(join(out, 'json', 'package-lock.json'), join(tree, 'package-lock.json'));
-  run('npm', ['ci', '--omit=dev', '--omit=optional', '--ignore-scripts', '--no-audit', '--no-fund'], tree);
+  // --prefer-offline: the root `npm ci` has just put every tarball in npm's cache.
+  run('npm', ['ci', '--omit=dev', '--omit=optional', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], tree);
   for (const group of ['apps', 'packages']) {
     for (const pkg of readdirSync(join(tree, group))) {
       cpSync(join(ROOT, group, pkg, 'dist'), join(tree, group, pkg, 'dist'), { recursive: true });
