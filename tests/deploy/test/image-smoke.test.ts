@@ -92,6 +92,8 @@ describe('image-equivalent smoke test: each app from its pruned production tree'
           OTEL_SERVICE_NAME: app,
           OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
           OTEL_BSP_SCHEDULE_DELAY: '100',
+          // The machine is busy with parallel installs: give the first export more than the default 1.5 s.
+          OTEL_EXPORTER_OTLP_TIMEOUT: '10000',
           DATABASE_URL: db.urlFor(app === 'gateway' ? 'postgres' : app),
           INVENTORY_URL: downstreamUrl,
           ORDERS_URL: downstreamUrl,

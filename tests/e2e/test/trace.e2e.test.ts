@@ -21,7 +21,7 @@ describe('one trace across gateway → orders → inventory, exported over OTLP 
     stack = await startStack({
       otlpEndpoint: collector.endpoint,
       ports: { gateway, orders, inventory },
-      env: { OTEL_BSP_SCHEDULE_DELAY: '100', LOG_LEVEL: 'info' },
+      env: { OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_EXPORTER_OTLP_TIMEOUT: '10000', LOG_LEVEL: 'info' },
       onLine: (service, line) => logs.push({ service, line }),
     });
     api = stack.urls.gateway;
