@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { healthModule, loggingModule } from '@tracelab/service-kit';
+import { FaultsModule, healthModule, loggingModule } from '@tracelab/service-kit';
 import { TracingModule } from '@tracelab/tracing';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { DownstreamModule, INVENTORY_READINESS, ORDERS_READINESS } from './downstream/downstream.module';
@@ -15,6 +15,7 @@ export class AppModule {
       imports: [
         loggingModule(config.LOG_LEVEL, 'gateway'),
         TracingModule,
+        FaultsModule.forRoot(config),
         DownstreamModule,
         ProductsModule,
         OrdersModule,

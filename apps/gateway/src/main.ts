@@ -5,5 +5,10 @@ import { loadGatewayConfig } from './config';
 
 runService(async () => {
   const config = loadGatewayConfig();
-  await startService(AppModule.forRoot(config), { port: config.PORT, bodyLimitBytes: config.BODY_LIMIT_BYTES, docsTitle: 'TraceLab API' });
+  await startService(AppModule.forRoot(config), {
+    port: config.PORT,
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    faultInjection: config.TRACELAB_FAULT_INJECTION,
+    docsTitle: 'TraceLab API',
+  });
 });

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { DATABASE_READINESS, DatabaseModule, healthModule, loggingModule } from '@tracelab/service-kit';
+import { DATABASE_READINESS, DatabaseModule, FaultsModule, healthModule, loggingModule } from '@tracelab/service-kit';
 import { TracingModule } from '@tracelab/tracing';
 import { INVENTORY_CONFIG, type InventoryConfig } from './config';
 import { migrations } from './database/migrations';
@@ -15,6 +15,7 @@ export class AppModule {
       imports: [
         loggingModule(config.LOG_LEVEL, 'inventory'),
         TracingModule,
+        FaultsModule.forRoot(config),
         DatabaseModule.forRoot({
           inject: [INVENTORY_CONFIG],
           useFactory: (c: InventoryConfig) => ({ url: c.DATABASE_URL, max: c.DB_POOL_MAX, applicationName: 'inventory' }),

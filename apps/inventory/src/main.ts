@@ -5,5 +5,10 @@ import { loadInventoryConfig } from './config';
 
 runService(async () => {
   const config = loadInventoryConfig();
-  await startService(AppModule.forRoot(config), { port: config.PORT, bodyLimitBytes: config.BODY_LIMIT_BYTES, docsTitle: 'TraceLab inventory' });
+  await startService(AppModule.forRoot(config), {
+    port: config.PORT,
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    faultInjection: config.TRACELAB_FAULT_INJECTION,
+    docsTitle: 'TraceLab inventory',
+  });
 });

@@ -31,8 +31,10 @@ describe('inventory on real PostgreSQL', () => {
   test('GET /products lists the seeded catalogue; GET /products/:sku finds one or answers 404', async () => {
     const list = (await (await fetch(`${url}/products`)).json()) as Array<{ sku: string }>;
     assert.equal(list.length, 10);
-    const one = await fetch(`${url}/products/SKU-004`);
-    assert.deepEqual(await one.json(), { sku: 'SKU-004', name: 'Gooseneck kettle', price: 79, stock: 120 });
+    const one = (await (await fetch(`${url}/products/SKU-004`)).json()) as Record<string, unknown>;
+    const { soldLast24h, ...rest } = one;
+    assert.deepEqual(rest, { sku: 'SKU-004', name: 'Gooseneck kettle', price: 79, stock: 120 });
+    assert.ok(Number.isInteger(soldLast24h) && (soldLast24h as number) > 0, `soldLast24h ${soldLast24h} from the seeded ledger`);
     const missing = await fetch(`${url}/products/SKU-999`);
     assert.equal(missing.status, 404);
     assert.match(((await missing.json()) as { message: string }).message, /SKU-999/);

@@ -1,5 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { DATABASE_READINESS, DatabaseModule, healthModule, loggingModule } from '@tracelab/service-kit';
+import { DATABASE_READINESS, DatabaseModule, FaultsModule, healthModule, loggingModule } from '@tracelab/service-kit';
 import { TracingModule } from '@tracelab/tracing';
 import { ORDERS_CONFIG, type OrdersConfig } from './config';
 import { migrations } from './database/migrations';
@@ -14,6 +14,7 @@ export class AppModule {
       imports: [
         loggingModule(config.LOG_LEVEL, 'orders'),
         TracingModule,
+        FaultsModule.forRoot(config),
         DatabaseModule.forRoot({
           inject: [ORDERS_CONFIG],
           useFactory: (c: OrdersConfig) => ({ url: c.DATABASE_URL, max: c.DB_POOL_MAX, applicationName: 'orders' }),

@@ -5,5 +5,10 @@ import { loadOrdersConfig } from './config';
 
 runService(async () => {
   const config = loadOrdersConfig();
-  await startService(AppModule.forRoot(config), { port: config.PORT, bodyLimitBytes: config.BODY_LIMIT_BYTES, docsTitle: 'TraceLab orders' });
+  await startService(AppModule.forRoot(config), {
+    port: config.PORT,
+    bodyLimitBytes: config.BODY_LIMIT_BYTES,
+    faultInjection: config.TRACELAB_FAULT_INJECTION,
+    docsTitle: 'TraceLab orders',
+  });
 });

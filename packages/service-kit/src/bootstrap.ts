@@ -5,8 +5,11 @@ import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { traceResponse } from '@tracelab/tracing';
 import { Logger } from 'nestjs-pino';
 import { ErrorsFilter } from './errors.filter';
+import { faultBaggage } from './faults/fault-baggage.middleware';
 
 export interface BootstrapOptions {
+  /** Accept per-request faults from baggage (TRACELAB_FAULT_INJECTION). */
+  faultInjection?: boolean;
   port: number;
   /** Listen address. @default "0.0.0.0" */
   host?: string;
@@ -23,6 +26,7 @@ export async function createService(module: Type<unknown> | DynamicModule, optio
   const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   app.use(traceResponse);
+  app.use(faultBaggage(options.faultInjection ?? false));
   app.useBodyParser('json', { limit: options.bodyLimitBytes });
   app.useGlobalPipes(
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),

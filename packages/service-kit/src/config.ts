@@ -1,11 +1,12 @@
 import { z } from 'zod';
+import { faultsConfigSchema } from './faults/faults.config';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Variables every service reads. */
-export const baseConfigSchema = z.object({
+/** Variables every service reads: logging, body limit, and the fault knobs. */
+export const baseConfigSchema = faultsConfigSchema.extend({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Request bodies above this many bytes get 413. */
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),

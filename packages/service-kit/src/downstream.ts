@@ -22,8 +22,8 @@ export interface DownstreamResponse<T> {
 export class DownstreamClient {
   constructor(private readonly options: DownstreamOptions) {}
 
-  async request<T>(method: string, path: string, body?: unknown): Promise<DownstreamResponse<T>> {
-    const { name, baseUrl, timeoutMillis } = this.options;
+  async request<T>(method: string, path: string, body?: unknown, timeoutMillis = this.options.timeoutMillis): Promise<DownstreamResponse<T>> {
+    const { name, baseUrl } = this.options;
     let response: Response;
     try {
       response = await fetch(new URL(path, baseUrl), {

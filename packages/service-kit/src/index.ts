@@ -7,3 +7,4 @@ export { HealthController, healthModule, READINESS_CHECKS, type ReadinessCheck }
 export { loggingModule } from './logging';
 export { DATABASE_READINESS, DatabaseModule, PG_POOL, type DatabaseModuleOptions } from './database.module';
 export { httpError } from './client-errors';
+export * from './faults';

@@ -3,6 +3,7 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { currentTraceId, getBaggage, logEvent, recordError, setTags, withBaggage, withSpan } from './api';
 import { setupInMemoryTracing, type InMemoryTracing } from './testing';
+import { withSpanAttributes } from './context-attributes';
 import { traceResponseHeader } from './trace-response';
 
 describe('tracing API: tags, logs, errors, child spans, propagation', () => {
@@ -72,6 +73,18 @@ describe('tracing API: tags, logs, errors, child spans, propagation', () => {
       context.with(ctx, () => withSpan('fresh', () => assert.match(currentTraceId() ?? '', /^[0-9a-f]{32}$/)));
     }
     assert.ok(tracing.spans().every((s) => s.parentSpanId === undefined));
+  });
+
+  test('withSpanAttributes tags every span started inside it, nested values add up, outside spans stay clean', async () => {
+    await withSpanAttributes({ 'tracelab.fault': 'slow-query' }, async () => {
+      withSpan('inside', () => undefined);
+      await withSpanAttributes({ 'http.request.resend_count': 1 }, async () => withSpan('retry', () => undefined));
+    });
+    withSpan('outside', () => undefined);
+    const byName = Object.fromEntries(tracing.spans().map((s) => [s.name, s.attributes]));
+    assert.deepEqual(byName.inside, { 'tracelab.fault': 'slow-query' });
+    assert.deepEqual(byName.retry, { 'tracelab.fault': 'slow-query', 'http.request.resend_count': 1 });
+    assert.deepEqual(byName.outside, {});
   });
 
   test('traceResponseHeader is the active span as a W3C traceresponse, undefined outside a trace', () => {

@@ -10,6 +10,7 @@ export {
   withBaggage,
   withSpan,
 } from './api';
+export { withSpanAttributes } from './context-attributes';
 export { registerClientErrors } from './error-policy';
 export { TracingModule } from './nest/tracing.module';
 export { TraceService } from './nest/trace.service';

@@ -3,6 +3,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import { resolveConfig } from './config';
+import { ContextAttributesSpanProcessor } from './context-attributes';
 import { ErrorPolicySpanProcessor } from './error-policy';
 import { installExportErrorHandler } from './export-errors';
 import { createInstrumentations } from './instrumentations';
@@ -34,7 +35,11 @@ export function startTracing(options: TracingOptions = {}): TracingHandle {
     resource: baseResource(config),
     resourceDetectors,
     serviceName: options.serviceName,
-    spanProcessors: [new ErrorPolicySpanProcessor(config.clientErrorsAreErrors), ...(options.spanProcessors ?? []), batch],
+    spanProcessors: [
+      new ContextAttributesSpanProcessor(),
+      new ErrorPolicySpanProcessor(config.clientErrorsAreErrors), ...(options.spanProcessors ?? []),
+      batch,
+    ],
     // Traces only: default metric and log exporters would retry a missing collector at shutdown.
     metricReaders: [],
     logRecordProcessors: [],

@@ -3,12 +3,16 @@ import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from 
 import type { DownstreamClient } from '@tracelab/service-kit';
 import { ORDERS } from '../downstream/downstream.module';
 import { CreateOrderDto, ID_PATTERN, ID_RULE, OrderDto } from '@tracelab/contracts';
+import { CustomerOrdersService, type CustomerOrderDto } from './customer-orders.service';
 
 /** Validates at the edge, then forwards: a bad request never costs a downstream call. */
 @ApiTags('orders')
 @Controller('api')
 export class OrdersController {
-  constructor(@Inject(ORDERS) private readonly orders: DownstreamClient) {}
+  constructor(
+    @Inject(ORDERS) private readonly orders: DownstreamClient,
+    private readonly customerOrders: CustomerOrdersService,
+  ) {}
 
   @Post('orders')
   @ApiCreatedResponse({ type: OrderDto })
@@ -25,8 +29,8 @@ export class OrdersController {
 
   @Get('customers/:id/orders')
   @ApiOkResponse({ type: [OrderDto] })
-  async byCustomer(@Param('id') customerId: string): Promise<OrderDto[]> {
+  async byCustomer(@Param('id') customerId: string): Promise<CustomerOrderDto[]> {
     if (!ID_PATTERN.test(customerId)) throw new BadRequestException(`customer id must be ${ID_RULE}`);
-    return (await this.orders.request<OrderDto[]>('GET', `/orders?customerId=${encodeURIComponent(customerId)}`)).body;
+    return this.customerOrders.list(customerId);
   }
 }

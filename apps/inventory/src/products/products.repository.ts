@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type { Pool } from 'pg';
-import { PG_POOL } from '@tracelab/service-kit';
 import type { ProductDto } from '@tracelab/contracts';
+import { Faults, PG_POOL } from '@tracelab/service-kit';
+import type { Pool } from 'pg';
+import { SOLD_LAST_24H, SOLD_LAST_24H_UNINDEXED } from './sales.queries';
 
 interface ProductRow {
   sku: string;
@@ -10,19 +11,36 @@ interface ProductRow {
   stock: number;
 }
 
-const toDto = (r: ProductRow): ProductDto => ({ sku: r.sku, name: r.name, price: r.price_cents / 100, stock: r.stock });
+const toDto = (r: ProductRow, soldLast24h?: number): ProductDto => ({
+  sku: r.sku,
+  name: r.name,
+  price: r.price_cents / 100,
+  stock: r.stock,
+  ...(soldLast24h === undefined ? {} : { soldLast24h }),
+});
 
 @Injectable()
 export class ProductsRepository {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly faults: Faults,
+  ) {}
 
   async list(): Promise<ProductDto[]> {
     const { rows } = await this.pool.query<ProductRow>('SELECT sku, name, price_cents, stock FROM products ORDER BY sku');
-    return rows.map(toDto);
+    return rows.map((r) => toDto(r));
   }
 
+  /** One product with its sales of the last 24 hours. */
   async find(sku: string): Promise<ProductDto | undefined> {
     const { rows } = await this.pool.query<ProductRow>('SELECT sku, name, price_cents, stock FROM products WHERE sku = $1', [sku]);
-    return rows[0] && toDto(rows[0]);
+    if (!rows[0]) return undefined;
+    return toDto(rows[0], await this.soldLast24h(sku));
+  }
+
+  /** Also used while reserving: the slow variant then holds up the reservation (see ReservationsRepository). */
+  async soldLast24h(sku: string, db: Pick<Pool, 'query'> = this.pool): Promise<number> {
+    const run = async (query: string) => (await db.query<{ sold: number }>(query, [sku])).rows[0].sold;
+    return this.faults.choose('slow-query', () => run(SOLD_LAST_24H_UNINDEXED), () => run(SOLD_LAST_24H));
   }
 }

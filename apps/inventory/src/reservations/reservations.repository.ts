@@ -1,25 +1,30 @@
 import { ConflictException, Inject, Injectable, NotFoundException } from '@nestjs/common';
-import type { Pool } from 'pg';
-import { inTransaction, PG_POOL } from '@tracelab/service-kit';
 import type { LineItemDto, ReservationDto, ShortItem } from '@tracelab/contracts';
+import { Faults, inTransaction, PG_POOL } from '@tracelab/service-kit';
+import type { Pool, PoolClient } from 'pg';
+import { SOLD_LAST_24H_UNINDEXED } from '../products/sales.queries';
 
 @Injectable()
 export class ReservationsRepository {
-  constructor(@Inject(PG_POOL) private readonly pool: Pool) {}
+  constructor(
+    @Inject(PG_POOL) private readonly pool: Pool,
+    private readonly faults: Faults,
+  ) {}
 
   /**
    * All items or none. Product rows are locked in sku order (no deadlocks between two orders), stock
    * is checked under the lock, so concurrent reservations can never sell more than the stock.
-   * Reserving again for the same order returns the existing reservation (safe to retry).
+   * Reserving again for the same order returns the existing reservation, even when the two attempts
+   * overlap (a per-order advisory lock serialises them): callers may retry safely.
    */
   async reserve(orderId: string, items: LineItemDto[]): Promise<{ created: boolean; reservation: ReservationDto }> {
     return inTransaction(this.pool, async (db) => {
-      const existing = await db.query<LineItemDto>(
-        'SELECT sku, quantity FROM reservations WHERE order_id = $1 ORDER BY sku FOR UPDATE',
-        [orderId],
-      );
+      await db.query('SELECT pg_advisory_xact_lock(hashtext($1))', [orderId]);
+      const existing = await db.query<LineItemDto>('SELECT sku, quantity FROM reservations WHERE order_id = $1 ORDER BY sku', [orderId]);
       if (existing.rowCount) return { created: false, reservation: { orderId, items: existing.rows } };
 
+      // timeout-retry: a check against the sales history, done with the ledger query that scans.
+      await this.faults.choose('timeout-retry', () => this.scanSalesHistory(db, items.map((i) => i.sku)), async () => undefined);
       const skus = items.map((i) => i.sku);
       const quantities = items.map((i) => i.quantity);
       const { rows } = await db.query<{ sku: string; stock: number }>(
@@ -35,6 +40,8 @@ export class ReservationsRepository {
       if (short.length) {
         throw new ConflictException({ message: `insufficient stock for ${short.map((s) => s.sku).join(', ')}`, shortItems: short });
       }
+      // lock-contention: recomputing sales statistics while the product rows stay locked.
+      await this.faults.choose('lock-contention', () => this.scanSalesHistory(db, skus), async () => undefined);
       await db.query(
         `UPDATE products p SET stock = p.stock - r.quantity
            FROM unnest($1::text[], $2::int[]) AS r(sku, quantity) WHERE p.sku = r.sku`,
@@ -44,6 +51,7 @@ export class ReservationsRepository {
         'INSERT INTO reservations (order_id, sku, quantity) SELECT $1, sku, quantity FROM unnest($2::text[], $3::int[]) AS r(sku, quantity)',
         [orderId, skus, quantities],
       );
+      await this.writeLedger(db, orderId, skus, quantities.map((q) => -q));
       return { created: true, reservation: { orderId, items } };
     });
   }
@@ -53,12 +61,41 @@ export class ReservationsRepository {
     return inTransaction(this.pool, async (db) => {
       const { rows } = await db.query<LineItemDto>('DELETE FROM reservations WHERE order_id = $1 RETURNING sku, quantity', [orderId]);
       if (rows.length === 0) return false;
+      const skus = rows.map((r) => r.sku);
+      const quantities = rows.map((r) => r.quantity);
       await db.query(
         `UPDATE products p SET stock = p.stock + r.quantity
            FROM unnest($1::text[], $2::int[]) AS r(sku, quantity) WHERE p.sku = r.sku`,
-        [rows.map((r) => r.sku), rows.map((r) => r.quantity)],
+        [skus, quantities],
       );
+      await this.writeLedger(db, orderId, skus, quantities);
       return true;
     });
+  }
+
+  /**
+   * One ledger row per sku. downstream-errors: in a share of requests (TRACELAB_FAULT_ERROR_RATE) a
+   * bug writes quantity 0, which the ledger's CHECK constraint refuses: a real PostgreSQL error, the
+   * whole reservation rolls back and inventory answers 500.
+   */
+  private async writeLedger(db: PoolClient, orderId: string, skus: string[], quantities: number[]): Promise<void> {
+    const rate = this.faults.config.TRACELAB_FAULT_ERROR_RATE;
+    await this.faults.choose(
+      'downstream-errors',
+      () => this.insertLedger(db, orderId, skus, Math.random() < rate ? quantities.map(() => 0) : quantities),
+      () => this.insertLedger(db, orderId, skus, quantities),
+    );
+  }
+
+  private async insertLedger(db: PoolClient, orderId: string, skus: string[], quantities: number[]): Promise<void> {
+    await db.query(
+      'INSERT INTO stock_movements (sku, order_id, quantity) SELECT sku, $1, quantity FROM unnest($2::text[], $3::int[]) AS r(sku, quantity)',
+      [orderId, skus, quantities],
+    );
+  }
+
+  /** Sales statistics per sku with the ledger query that cannot use its index (~60 ms per sku here). */
+  private async scanSalesHistory(db: PoolClient, skus: string[]): Promise<void> {
+    for (const sku of skus) await db.query(SOLD_LAST_24H_UNINDEXED, [sku]);
   }
 }

@@ -1,24 +1,58 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { DownstreamClient } from '@tracelab/service-kit';
-import { ORDERS_CONFIG, type OrdersConfig } from '../config';
+import { HttpException, Inject, Injectable } from '@nestjs/common';
 import type { LineItemDto } from '@tracelab/contracts';
+import { DownstreamClient, Faults } from '@tracelab/service-kit';
+import { logEvent, withSpanAttributes } from '@tracelab/tracing';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ORDERS_CONFIG, type OrdersConfig } from '../config';
 
 /** Typed calls to the inventory service. */
 @Injectable()
 export class InventoryClient {
   private readonly http: DownstreamClient;
 
-  constructor(@Inject(ORDERS_CONFIG) config: OrdersConfig) {
+  constructor(
+    @Inject(ORDERS_CONFIG) config: OrdersConfig,
+    private readonly faults: Faults,
+  ) {
     this.http = new DownstreamClient({ name: 'inventory', baseUrl: config.INVENTORY_URL, timeoutMillis: config.INVENTORY_TIMEOUT_MS });
   }
 
-  /** Resolves when every item is reserved; rejects with 409 (short items), 404, 502 or 504. */
+  /**
+   * Resolves when every item is reserved; rejects with 409 (short items), 404, 502 or 504.
+   * timeout-retry: a per-attempt timeout shorter than inventory needs, and retries with backoff.
+   */
   async reserve(orderId: string, items: LineItemDto[]): Promise<void> {
-    await this.http.request('POST', '/reservations', { orderId, items });
+    const body = { orderId, items };
+    await this.faults.choose(
+      'timeout-retry',
+      () => this.withRetries(() => this.http.request('POST', '/reservations', body, this.faults.config.TRACELAB_FAULT_TIMEOUT_MS)),
+      () => this.http.request('POST', '/reservations', body),
+    );
   }
 
   /** Best effort: a reservation made after we stopped waiting must not keep stock forever. */
   async release(orderId: string): Promise<void> {
     await this.http.request('DELETE', `/reservations/${encodeURIComponent(orderId)}`).catch(() => undefined);
+  }
+
+  /**
+   * Retries 5xx and timeouts; safe because inventory treats a repeated reservation of one order as
+   * the same reservation. Each attempt's CLIENT span carries `tracelab.attempt` (1, 2, …) and, for
+   * retries, `http.request.resend_count`.
+   */
+  private async withRetries<T>(call: () => Promise<T>): Promise<T> {
+    const { TRACELAB_FAULT_ATTEMPTS: attempts, TRACELAB_FAULT_TIMEOUT_MS: base } = this.faults.config;
+    for (let attempt = 1; ; attempt++) {
+      const attributes = attempt === 1 ? { 'tracelab.attempt': 1 } : { 'tracelab.attempt': attempt, 'http.request.resend_count': attempt - 1 };
+      try {
+        return await withSpanAttributes(attributes, call);
+      } catch (error) {
+        const retriable = error instanceof HttpException && error.getStatus() >= 500;
+        if (!retriable || attempt >= attempts) throw error;
+        const backoff = base * 2 ** (attempt - 1);
+        logEvent('retrying inventory call', { 'tracelab.attempt': attempt, 'retry.backoff_ms': backoff, 'http.response.status_code': error.getStatus() });
+        await sleep(backoff);
+      }
+    }
   }
 }

@@ -1,7 +1,9 @@
 import { BadRequestException, Body, Controller, Get, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Faults } from '@tracelab/service-kit';
 import { TraceService } from '@tracelab/tracing';
 import { CreateOrderDto, ID_PATTERN, ID_RULE, OrderDto } from '@tracelab/contracts';
+import { withDiscount } from './order-view';
 import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
 
@@ -12,6 +14,7 @@ export class OrdersController {
     private readonly service: OrdersService,
     private readonly orders: OrdersRepository,
     private readonly trace: TraceService,
+    private readonly faults: Faults,
   ) {}
 
   @Post()
@@ -28,7 +31,7 @@ export class OrdersController {
     this.trace.setTags({ 'order.id': id });
     const order = await this.orders.find(id);
     if (!order) throw new NotFoundException(`order ${id} not found`);
-    return order;
+    return this.faults.choose('exception', () => withDiscount(order), () => order);
   }
 
   @Get()

@@ -3,6 +3,7 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { CompositePropagator, W3CBaggagePropagator, W3CTraceContextPropagator } from '@opentelemetry/core';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider, type ReadableSpan, type Sampler } from '@opentelemetry/sdk-trace';
+import { ContextAttributesSpanProcessor } from '../context-attributes';
 import { ErrorPolicySpanProcessor } from '../error-policy';
 import type { PlainSpan } from './types';
 
@@ -25,7 +26,7 @@ export function setupInMemoryTracing(options: { serviceName?: string; sampler?: 
   const provider = new TracerProvider({
     resource,
     sampler: options.sampler,
-    spanProcessors: [new ErrorPolicySpanProcessor(), new SimpleSpanProcessor({ exporter })],
+    spanProcessors: [new ContextAttributesSpanProcessor(), new ErrorPolicySpanProcessor(), new SimpleSpanProcessor({ exporter })],
   });
   const contextManager = new AsyncLocalStorageContextManager().enable();
   context.setGlobalContextManager(contextManager);
