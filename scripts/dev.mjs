@@ -3,10 +3,14 @@
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { connect } from 'node:net';
+import { parseArgs } from 'node:util';
 
 const require = createRequire(import.meta.url);
 const endpoint = process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_ENDPOINT || 'http://localhost:4317';
 const port = (name, fallback) => Number(process.env[`${name.toUpperCase()}_PORT`] ?? fallback);
+// `npm run dev -- --faults slow-query,n-plus-one` turns scenarios on for every request (docs/scenarios.md).
+const { values: args } = parseArgs({ options: { faults: { type: 'string' } } });
+const faults = args.faults ?? process.env.TRACELAB_FAULTS ?? '';
 
 const build = spawnSync('turbo', ['run', 'build', '--output-logs=errors-only'], {
   stdio: 'inherit',
@@ -21,7 +25,13 @@ const stack = await startStack({
   otlpEndpoint: endpoint,
   ports: { gateway: port('gateway', 8080), orders: port('orders', 8081), inventory: port('inventory', 8082) },
   dataDir: process.env.DATABASE_URL ? undefined : new URL('../.tracelab/pg', import.meta.url).pathname,
-  env: { NODE_ENV: 'development', DEPLOYMENT_ENVIRONMENT: 'local' },
+  env: {
+    NODE_ENV: 'development',
+    DEPLOYMENT_ENVIRONMENT: 'local',
+    TRACELAB_FAULTS: faults,
+    // Local mode accepts per-request faults: `curl -H 'baggage: tracelab.fault=slow-query' …`.
+    TRACELAB_FAULT_INJECTION: process.env.TRACELAB_FAULT_INJECTION ?? 'true',
+  },
   onLine: (service, line) => process.stdout.write(`${service.padEnd(9)} | ${line}\n`),
 });
 
@@ -32,6 +42,7 @@ TraceLab is up in ${((Date.now() - began) / 1000).toFixed(1)} s (services ready 
   orders     ${stack.urls.orders}    inventory ${stack.urls.inventory}
   traces  →  ${endpoint} (OTLP gRPC)${collectorUp ? '   Jaeger UI: http://localhost:16686' : ''}
 ${collectorUp ? '' : `  no collector answers at ${endpoint}: start Jaeger with\n    docker run --rm -p 16686:16686 -p 4317:4317 jaegertracing/jaeger:2.19.0\n  or deploy to Minikube (README "Run on Minikube"); the services keep running and retry.\n`}
+  faults     ${faults || 'none for every request'}; per request: -H 'baggage: tracelab.fault=<name>' (docs/scenarios.md)
 Try: curl -s -XPOST ${stack.urls.gateway}/api/orders -H 'content-type: application/json' -d '{"customerId":"c1","items":[{"sku":"SKU-001","quantity":1}]}'
 Ctrl-C stops everything.`);
 

@@ -147,6 +147,15 @@ describe('one trace across gateway → orders → inventory, exported over OTLP 
     assert.equal(rows[0].n, 0, 'no order is left pending after inventory failed');
   });
 
+  test('per-request faults are ignored when injection is disabled: the gateway drops the baggage entry', async () => {
+    const placed = await post('/api/orders', { customerId: CUSTOMER, items: [{ sku: 'SKU-005', quantity: 1 }] });
+    const res = await fetch(`${api}/api/orders/${placed.body.id}`, { headers: { baggage: 'tracelab.fault=exception,tracelab.user=u1' } });
+    assert.equal(res.status, 200, 'the exception fault did not fire');
+    const spans = await traceOf(traceIdOf(res));
+    assert.ok(spans.every((s) => s.attributes['tracelab.fault'] === undefined && s.attributes['tracelab.fault.requested'] === undefined));
+    assert.deepEqual(errorSpans(spans), []);
+  });
+
   test('a caller traceparent is continued; malformed traceparent and baggage are ignored, not fatal', async () => {
     const parentTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
     const continued = await fetch(`${api}/api/products`, { headers: { traceparent: `00-${parentTrace}-00f067aa0ba902b7-01`, baggage: 'tracelab.user=test' } });

@@ -17,8 +17,8 @@ export const faultsConfigSchema = z.object({
   TRACELAB_FAULT_INJECTION: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
   /** downstream-errors: share of reservations that fail. */
   TRACELAB_FAULT_ERROR_RATE: z.coerce.number().min(0).max(1).default(0.5),
-  /** timeout-retry: orders' per-attempt timeout towards inventory. */
-  TRACELAB_FAULT_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(100),
+  /** timeout-retry: orders' per-attempt timeout towards inventory, below the ~60 ms its slow check takes. */
+  TRACELAB_FAULT_TIMEOUT_MS: z.coerce.number().int().min(1).max(60_000).default(25),
   /** timeout-retry: attempts in all (first call plus retries). */
   TRACELAB_FAULT_ATTEMPTS: z.coerce.number().int().min(1).max(10).default(4),
   /** pool-exhaustion: connections in the constrained pool. */
