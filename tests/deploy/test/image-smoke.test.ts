@@ -28,6 +28,7 @@ function prepareTree(app: string): string {
   // --prefer-offline: the root `npm ci` has just put every tarball in npm's cache.
   run('npm', ['ci', '--omit=dev', '--omit=optional', '--ignore-scripts', '--prefer-offline', '--no-audit', '--no-fund'], tree);
   for (const group of ['apps', 'packages']) {
+    if (!existsSync(join(tree, group))) continue;
     for (const pkg of readdirSync(join(tree, group))) {
       cpSync(join(ROOT, group, pkg, 'dist'), join(tree, group, pkg, 'dist'), { recursive: true });
       rmSync(join(tree, group, pkg, 'src'), { recursive: true, force: true });
@@ -116,4 +117,25 @@ describe('image-equivalent smoke test: each app from its pruned production tree'
       console.log(`${app}: pruned production tree ${(du(tree) / 1024 / 1024).toFixed(1)} MiB (node_modules ${(du(join(tree, 'node_modules')) / 1024 / 1024).toFixed(1)} MiB)`);
     });
   }
+
+  test('loadgen: pruned tree holds only the load generator, which runs from the Dockerfile\'s CMD with LOAD_* variables', async () => {
+    const tree = prepareTree('loadgen');
+    trees.push(tree);
+    assert.deepEqual(readdirSync(join(tree, 'apps')), ['loadgen']);
+    assert.ok(!existsSync(join(tree, 'packages')), 'no workspace package is needed');
+    const stage = runnerStage('loadgen');
+    assert.match(stage.user ?? '', /^[1-9]\d*(:\d+)?$/);
+    const downstreamUrl = `http://127.0.0.1:${(downstream.address() as { port: number }).port}`;
+    const child = spawn(process.execPath, stage.cmd.slice(1), {
+      cwd: join(tree, relative('/app', stage.workdir)),
+      env: { PATH: process.env.PATH, ...stage.env, LOAD_TARGET: downstreamUrl, LOAD_RATE: '20', LOAD_DURATION: '1', LOAD_MIX: 'browse=1', LOAD_MAX_ERROR_RATE: '0' },
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
+    let out = '';
+    child.stdout!.on('data', (d) => (out += d));
+    const code = await new Promise((r) => child.on('exit', r));
+    assert.equal(code, 0, out);
+    assert.match(out, /\| browse \| \d+ \| 0 \|/);
+    console.log(`loadgen: pruned production tree ${(du(tree) / 1024 / 1024).toFixed(1)} MiB`);
+  });
 });

@@ -3,18 +3,11 @@ import { before, describe, test } from 'node:test';
 import { allowed, type Endpoint } from './support/network-policy';
 import { APPS, loadKustomization, podLabelsOf, podSpecOf, readYaml, workloads, type Container, type Manifest } from './support/repo';
 import { loadModels, typeName, unknownFields } from './support/strict-fields';
+import { schemaValidate, strip } from './support/validate';
 
 const { namespace, manifests } = loadKustomization();
 const byKind = (kind: string) => manifests.filter((m) => m.kind === kind);
 const named = (kind: string, name: string) => manifests.find((m) => m.kind === kind && m.metadata.name === name);
-const strip = ({ source: _source, ...m }: Manifest) => m;
-
-/** kubernetes-models' validating class for a manifest (ESM, loaded with import()). */
-async function schemaValidate(m: Manifest): Promise<void> {
-  const group = m.apiVersion.includes('/') ? m.apiVersion : `v1`;
-  const mod = (await import(`kubernetes-models/${group}/${m.kind}`)) as Record<string, new (data: object) => { validate(): void }>;
-  new mod[m.kind](strip(m)).validate();
-}
 
 describe('k8s/: every manifest is a valid Kubernetes object', () => {
   before(loadModels);
