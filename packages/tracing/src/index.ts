@@ -1,5 +1,6 @@
 export { startTracing, tracingHandle } from './start';
 export type { TracingHandle, TracingOptions } from './types';
+export type { SpanStats } from './span-accounting';
 export {
   currentSpan,
   currentTraceId,

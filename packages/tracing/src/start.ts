@@ -3,6 +3,7 @@ import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import { resolveConfig } from './config';
+import { SpanAccounting } from './span-accounting';
 import { ContextAttributesSpanProcessor } from './context-attributes';
 import { ErrorPolicySpanProcessor } from './error-policy';
 import { installExportErrorHandler } from './export-errors';
@@ -25,11 +26,13 @@ export function startTracing(options: TracingOptions = {}): TracingHandle {
   if (existing) return existing;
   const config = resolveConfig(options);
   if (config.disabled) {
-    const noop: TracingHandle = { enabled: false, flush: async () => true, shutdown: async () => true };
+    const noop: TracingHandle = { enabled: false, stats: () => ({ ended: 0, exported: 0, failed: 0 }), flush: async () => true, shutdown: async () => true };
     g[HANDLE_KEY] = noop;
     return noop;
   }
-  const exporter = new OTLPTraceExporter({ url: config.endpoint, timeoutMillis: config.exportTimeoutMillis });
+  const accounting = new SpanAccounting();
+  let shutdown: Promise<boolean> | undefined;
+  const exporter = accounting.wrap(new OTLPTraceExporter({ url: config.endpoint, timeoutMillis: config.exportTimeoutMillis }));
   const batch = new BatchSpanProcessor({ exporter, ...config.batch });
   const sdk = new NodeSDK({
     resource: baseResource(config),
@@ -37,7 +40,9 @@ export function startTracing(options: TracingOptions = {}): TracingHandle {
     serviceName: options.serviceName,
     spanProcessors: [
       new ContextAttributesSpanProcessor(),
-      new ErrorPolicySpanProcessor(config.clientErrorsAreErrors), ...(options.spanProcessors ?? []),
+      new ErrorPolicySpanProcessor(config.clientErrorsAreErrors),
+      ...(options.spanProcessors ?? []),
+      accounting.counter,
       batch,
     ],
     // Traces only: default metric and log exporters would retry a missing collector at shutdown.
@@ -49,8 +54,14 @@ export function startTracing(options: TracingOptions = {}): TracingHandle {
   installExportErrorHandler(config.endpoint);
   const handle: TracingHandle = {
     enabled: true,
+    stats: () => ({ ...accounting.stats }),
     flush: (timeout = config.shutdownTimeoutMillis) => withTimeout(batch.forceFlush(), timeout),
-    shutdown: (timeout = config.shutdownTimeoutMillis) => withTimeout(sdk.shutdown(), timeout),
+    shutdown: (timeout = config.shutdownTimeoutMillis) =>
+      (shutdown ??= withTimeout(sdk.shutdown(), timeout).then((done) => {
+        // One line per process, so a lossy export is never silent.
+        process.stderr.write(`${accounting.summary()}\n`);
+        return done;
+      })),
   };
   g[HANDLE_KEY] = handle;
   return handle;

@@ -1,5 +1,6 @@
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
+import type { SpanStats } from './span-accounting';
 
 /** Options of {@link startTracing}. Every field falls back to the standard `OTEL_*` variable. */
 export interface TracingOptions {
@@ -41,6 +42,8 @@ export interface TracingHandle {
   flush(timeoutMillis?: number): Promise<boolean>;
   /** Flushes and stops the SDK, waiting at most `timeoutMillis`. Resolves false on timeout. */
   shutdown(timeoutMillis?: number): Promise<boolean>;
+  /** Spans ended, exported and failed so far; the difference was dropped (queue full) or is still queued. */
+  stats(): SpanStats;
   /** False when tracing is disabled (`OTEL_SDK_DISABLED=true`). */
   readonly enabled: boolean;
 }
