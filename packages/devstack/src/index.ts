@@ -30,6 +30,8 @@ export interface Stack {
   stop(): Promise<void>;
   /** Stops one service (for failure tests). */
   stopService(name: ServiceName): Promise<void>;
+  /** Process id of each running service (for RSS measurements). */
+  pids(): Partial<Record<ServiceName, number>>;
 }
 
 const ORDER: ServiceName[] = ['inventory', 'orders', 'gateway'];
@@ -49,6 +51,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     urls,
     database,
     readyAfterMillis: 0,
+    pids: () => Object.fromEntries([...children].map(([name, child]) => [name, child.pid!])),
     async stopService(name) {
       const child = children.get(name);
       children.delete(name);

@@ -1,0 +1,74 @@
+import type { FakeCollector } from '@tracelab/tracing/testing';
+import { ENDPOINTS, load, type LoadResult } from './load';
+import type { Settings } from './settings';
+import { restock, rss, spanTotals, start } from './stack';
+
+export interface Round {
+  pair: number;
+  tracing: boolean;
+  results: Record<string, LoadResult>;
+  rssIdle: Record<string, number>;
+  rssLoaded: Record<string, number>;
+  requests: number;
+  spansReceived: number;
+  spans: ReturnType<typeof spanTotals>;
+}
+
+/**
+ * Tracing on (100% sampled, exported over OTLP gRPC to a live receiver) and off
+ * (OTEL_SDK_DISABLED=true), alternated A/B/A/B so that drift of the machine hits both alike.
+ */
+export async function overhead(collector: FakeCollector, s: Settings, log: (line: string) => void): Promise<Round[]> {
+  const rounds: Round[] = [];
+  for (let pair = 1; pair <= s.pairs; pair++) {
+    for (const tracing of [true, false]) {
+      collector.clear();
+      const { stack, lines } = await start(tracing, collector.endpoint);
+      try {
+        await restock(stack);
+        await new Promise((r) => setTimeout(r, 1000));
+        const rssIdle = rss(stack);
+        const results: Record<string, LoadResult> = {};
+        let requests = 0;
+        for (const endpoint of ENDPOINTS) {
+          requests += (await load(stack.urls.gateway, endpoint, s.warmupSeconds, s.connections)).requests;
+          results[endpoint.name] = await load(stack.urls.gateway, endpoint, s.measureSeconds, s.connections);
+          requests += results[endpoint.name].requests;
+          log(`  pair ${pair}, tracing ${tracing ? 'on ' : 'off'}: ${endpoint.name} ${results[endpoint.name].rps.toFixed(0)} req/s, p99 ${results[endpoint.name].p99} ms`);
+        }
+        const rssLoaded = rss(stack);
+        await stack.stop();
+        rounds.push({ pair, tracing, results, rssIdle, rssLoaded, requests, spansReceived: collector.spans().length, spans: spanTotals(lines) });
+      } catch (error) {
+        await stack.stop();
+        throw error;
+      }
+    }
+  }
+  return rounds;
+}
+
+export interface Ratio {
+  endpoint: string;
+  metric: 'throughput' | 'p50' | 'p99';
+  mean: number;
+  min: number;
+  max: number;
+}
+
+/** on/off per pair, then mean and spread over the pairs. */
+export function ratios(rounds: Round[]): Ratio[] {
+  const out: Ratio[] = [];
+  for (const endpoint of ENDPOINTS.map((e) => e.name)) {
+    for (const metric of ['throughput', 'p50', 'p99'] as const) {
+      const key = metric === 'throughput' ? 'rps' : metric;
+      const values = [...new Set(rounds.map((r) => r.pair))].map((pair) => {
+        const on = rounds.find((r) => r.pair === pair && r.tracing)!.results[endpoint][key];
+        const off = rounds.find((r) => r.pair === pair && !r.tracing)!.results[endpoint][key];
+        return on / off;
+      });
+      out.push({ endpoint, metric, mean: values.reduce((a, b) => a + b, 0) / values.length, min: Math.min(...values), max: Math.max(...values) });
+    }
+  }
+  return out;
+}

@@ -1,0 +1,88 @@
+import { cpus } from 'node:os';
+import type { DeliveryStep } from './delivery';
+import { highestLossless } from './delivery';
+import type { MicroResult } from './micro';
+import type { Ratio, Round } from './overhead';
+import type { Settings } from './settings';
+
+export interface Results {
+  date: string;
+  settings: Settings;
+  rounds: Round[];
+  ratios: Ratio[];
+  delivery: DeliveryStep[];
+  exportLatencyMillis: number[];
+  devReadyMillis?: number;
+  micro: MicroResult[];
+}
+
+const f0 = (n: number) => n.toFixed(0);
+const f1 = (n: number) => n.toFixed(1);
+const pct = (r: number) => `${(r * 100).toFixed(1)}%`;
+const avg = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+
+export function machine(): string {
+  return `${cpus()[0]?.model ?? 'unknown CPU'}, ${cpus().length} cores, Node ${process.version}`;
+}
+
+/** The Markdown report: stdout, results file and README all show this. */
+export function markdown(r: Results): string {
+  const s = r.settings;
+  const out: string[] = [];
+  out.push(`Measured ${r.date} on ${machine()}${s.smoke ? ' — SMOKE RUN (seconds, not meaningful)' : ''}.`);
+  out.push('');
+  out.push(`**Tracing overhead**, full chain gateway → orders → inventory → PostgreSQL, ${s.connections} connections, ${s.measureSeconds} s per run after ${s.warmupSeconds} s warm-up, ${s.pairs} A/B pairs (on = 100% sampled, exported over OTLP gRPC; off = \`OTEL_SDK_DISABLED=true\`):`);
+  out.push('');
+  out.push('| endpoint | tracing | req/s | p50 ms | p99 ms |');
+  out.push('| --- | --- | ---: | ---: | ---: |');
+  for (const endpoint of Object.keys(r.rounds[0].results)) {
+    for (const tracing of [true, false]) {
+      const runs = r.rounds.filter((x) => x.tracing === tracing).map((x) => x.results[endpoint]);
+      out.push(`| ${endpoint} | ${tracing ? 'on' : 'off'} | ${runs.map((x) => f0(x.rps)).join(' / ')} | ${runs.map((x) => x.p50).join(' / ')} | ${runs.map((x) => x.p99).join(' / ')} |`);
+    }
+  }
+  out.push('');
+  out.push('| endpoint | on/off throughput | on/off p50 | on/off p99 |');
+  out.push('| --- | ---: | ---: | ---: |');
+  for (const endpoint of [...new Set(r.ratios.map((x) => x.endpoint))]) {
+    const cell = (metric: Ratio['metric']) => {
+      const x = r.ratios.find((y) => y.endpoint === endpoint && y.metric === metric)!;
+      return `${pct(x.mean)} (${pct(x.min)}–${pct(x.max)})`;
+    };
+    out.push(`| ${endpoint} | ${cell('throughput')} | ${cell('p50')} | ${cell('p99')} |`);
+  }
+  const on = r.rounds.filter((x) => x.tracing);
+  out.push('');
+  out.push(`Spans per request (tracing on, both endpoints): ${f1(avg(on.map((x) => x.spansReceived / x.requests)))}.`);
+  out.push('');
+  out.push('**Span delivery**, steady GET /api/products with the SDK default batch settings (queue 2048, batch 512, delay 5 s):');
+  out.push('');
+  out.push('| target req/s | achieved req/s | spans ended | exported | failed | dropped | received by collector |');
+  out.push('| ---: | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const d of r.delivery) out.push(`| ${d.targetRate} | ${f0(d.achievedRate)} | ${d.ended} | ${d.exported} | ${d.failed} | ${d.dropped} | ${d.received} |`);
+  const best = highestLossless(r.delivery);
+  out.push('');
+  out.push(best ? `Highest rate sustained with zero lost spans: ${best.targetRate} req/s (${best.ended} spans in ${s.deliverySeconds} s).` : 'No rate was sustained without losing spans.');
+  out.push('');
+  out.push('**Footprint** (RSS in MiB, idle → after load; mean over runs):');
+  out.push('');
+  out.push('| service | tracing on | tracing off |');
+  out.push('| --- | ---: | ---: |');
+  for (const svc of Object.keys(r.rounds[0].rssIdle)) {
+    const cell = (tracing: boolean) => {
+      const runs = r.rounds.filter((x) => x.tracing === tracing);
+      return `${f0(avg(runs.map((x) => x.rssIdle[svc])))} → ${f0(avg(runs.map((x) => x.rssLoaded[svc])))}`;
+    };
+    out.push(`| ${svc} | ${cell(true)} | ${cell(false)} |`);
+  }
+  out.push('');
+  out.push(`From a response to its spans at the collector (default 5 s batch delay): ${r.exportLatencyMillis.map((x) => `${f0(x)} ms`).join(', ')}.`);
+  out.push(r.devReadyMillis === undefined ? '`npm run dev` to all services ready: not measured in smoke mode.' : `\`npm run dev\` (build cached) to all services ready: ${f1(r.devReadyMillis / 1000)} s.`);
+  out.push('');
+  out.push('**Tracing hot path** (tinybench; SDK span + batch processor, exporter discarding):');
+  out.push('');
+  out.push('| operation | ops/s | ± |');
+  out.push('| --- | ---: | ---: |');
+  for (const m of r.micro) out.push(`| ${m.name} | ${Math.round(m.opsPerSecond).toLocaleString('en-US')} | ${m.rme.toFixed(1)}% |`);
+  return out.join('\n');
+}
