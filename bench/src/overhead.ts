@@ -37,8 +37,9 @@ export async function overhead(collector: FakeCollector, s: Settings, log: (line
           log(`  pair ${pair}, tracing ${tracing ? 'on ' : 'off'}: ${endpoint.name} ${results[endpoint.name].rps.toFixed(0)} req/s, p99 ${results[endpoint.name].p99} ms`);
         }
         const rssLoaded = rss(stack);
+        await new Promise((r) => setTimeout(r, 1500)); // in-flight requests finish before shutdown
         await stack.stop();
-        rounds.push({ pair, tracing, results, rssIdle, rssLoaded, requests, spansReceived: collector.spans().length, spans: spanTotals(lines) });
+        rounds.push({ pair, tracing, results, rssIdle, rssLoaded, requests, spansReceived: collector.spanCount, spans: spanTotals(lines) });
       } catch (error) {
         await stack.stop();
         throw error;

@@ -53,7 +53,7 @@ export function markdown(r: Results): string {
   }
   const on = r.rounds.filter((x) => x.tracing);
   out.push('');
-  out.push(`Spans per request (tracing on, both endpoints): ${f1(avg(on.map((x) => x.spansReceived / x.requests)))}.`);
+  out.push(`Spans per request (tracing on, both endpoints): ${f1(avg(on.map((x) => x.spansReceived / x.requests)))}; spans lost in the overhead runs: ${on.reduce((n, x) => n + x.spans.ended - x.spans.exported, 0)}.`);
   out.push('');
   out.push('**Span delivery**, steady GET /api/products with the SDK default batch settings (queue 2048, batch 512, delay 5 s):');
   out.push('');

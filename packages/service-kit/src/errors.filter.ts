@@ -35,8 +35,12 @@ export class ErrorsFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
     const body = this.toBody(exception, req.originalUrl ?? req.url);
-    if (body.statusCode >= 500) {
+    // Unexpected errors get their stack in the log; deliberate 5xx answers (503 not ready, 502/504 from
+    // a downstream) are expected states and get one line.
+    if (!(exception instanceof HttpException) && body.statusCode >= 500) {
       this.logger.error({ err: exception }, `${req.method} ${body.path} failed`);
+    } else if (body.statusCode >= 500) {
+      this.logger.warn(`${req.method} ${body.path}: ${body.statusCode} ${[body.message].flat().join('; ')}`);
     }
     if (res.headersSent) return;
     res.status(body.statusCode).json(body);

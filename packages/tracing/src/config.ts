@@ -15,6 +15,8 @@ export interface ResolvedConfig {
   exportTimeoutMillis: number;
   shutdownTimeoutMillis: number;
   ignorePaths: string[];
+  /** Instrumentations to leave out, by short name ("nestjs-core", "pino", …). */
+  disabledInstrumentations: string[];
   clientErrorsAreErrors: boolean;
   batch: { maxQueueSize?: number; maxExportBatchSize?: number; scheduledDelayMillis?: number; exportTimeoutMillis?: number };
 }
@@ -48,6 +50,7 @@ export function resolveConfig(options: TracingOptions = {}, env: Env = process.e
     exportTimeoutMillis,
     shutdownTimeoutMillis: options.shutdownTimeoutMillis ?? DEFAULT_SHUTDOWN_TIMEOUT_MILLIS,
     ignorePaths: options.ignorePaths ?? ['/health/'],
+    disabledInstrumentations: (env.OTEL_NODE_DISABLED_INSTRUMENTATIONS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     clientErrorsAreErrors: options.clientErrorsAreErrors ?? false,
     batch: {
       maxQueueSize: numberFromEnv(env, 'OTEL_BSP_MAX_QUEUE_SIZE'),

@@ -11,7 +11,7 @@ import { isIgnoredPath } from './config';
 /**
  * TraceLab's fixed set. No fs/dns/net instrumentation: their spans bury the useful ones in Jaeger.
  */
-export function createInstrumentations(ignorePaths: string[]): Instrumentation[] {
+export function createInstrumentations(ignorePaths: string[], disabled: string[] = []): Instrumentation[] {
   return [
     new HttpInstrumentation({
       ignoreIncomingRequestHook: (req: IncomingMessage) => isIgnoredPath(req.url ?? '/', ignorePaths),
@@ -35,5 +35,10 @@ export function createInstrumentations(ignorePaths: string[]): Instrumentation[]
     }),
     // Adds trace_id/span_id to every pino line; log records stay in the JSON logs, not in OTLP.
     new PinoInstrumentation({ disableLogSending: true }),
-  ];
+  ].filter((i) => !disabled.includes(shortName(i.instrumentationName)));
+}
+
+/** "@opentelemetry/instrumentation-nestjs-core" → "nestjs-core", the names OTEL_NODE_DISABLED_INSTRUMENTATIONS uses. */
+export function shortName(instrumentationName: string): string {
+  return instrumentationName.replace(/^@opentelemetry\/instrumentation-/, '');
 }

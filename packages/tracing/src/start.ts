@@ -48,7 +48,7 @@ export function startTracing(options: TracingOptions = {}): TracingHandle {
     // Traces only: default metric and log exporters would retry a missing collector at shutdown.
     metricReaders: [],
     logRecordProcessors: [],
-    instrumentations: [...createInstrumentations(config.ignorePaths), ...(options.instrumentations ?? [])],
+    instrumentations: [...createInstrumentations(config.ignorePaths, config.disabledInstrumentations), ...(options.instrumentations ?? [])],
   });
   sdk.start();
   installExportErrorHandler(config.endpoint);
