@@ -31,27 +31,29 @@ export function markdown(r: Results): string {
   const out: string[] = [];
   out.push(`Measured ${r.date} on ${machine()}${s.smoke ? ' — SMOKE RUN (seconds, not meaningful)' : ''}.`);
   out.push('');
-  out.push(`**Tracing overhead**, full chain gateway → orders → inventory → PostgreSQL, ${s.connections} connections, ${s.measureSeconds} s per run after ${s.warmupSeconds} s warm-up, ${s.pairs} A/B pairs (on = 100% sampled, exported over OTLP gRPC; off = \`OTEL_SDK_DISABLED=true\`):`);
+  out.push(`**Tracing overhead**, full chain gateway → orders → inventory → PostgreSQL, ${s.connections} connections, ${s.measureSeconds} s per run after ${s.warmupSeconds} s warm-up, ${s.pairs} rounds of on/sampled/off (on = 100% sampled, exported over OTLP gRPC; sampled = 10%, parent-based; off = \`OTEL_SDK_DISABLED=true\`); values per round:`);
   out.push('');
   out.push('| endpoint | tracing | req/s | p50 ms | p99 ms |');
   out.push('| --- | --- | ---: | ---: | ---: |');
   for (const endpoint of Object.keys(r.rounds[0].results)) {
-    for (const tracing of [true, false]) {
-      const runs = r.rounds.filter((x) => x.tracing === tracing).map((x) => x.results[endpoint]);
-      out.push(`| ${endpoint} | ${tracing ? 'on' : 'off'} | ${runs.map((x) => f0(x.rps)).join(' / ')} | ${runs.map((x) => x.p50).join(' / ')} | ${runs.map((x) => x.p99).join(' / ')} |`);
+    for (const mode of ['on', 'sampled', 'off'] as const) {
+      const runs = r.rounds.filter((x) => x.mode === mode).map((x) => x.results[endpoint]);
+      out.push(`| ${endpoint} | ${mode === 'sampled' ? '10%' : mode} | ${runs.map((x) => f0(x.rps)).join(' / ')} | ${runs.map((x) => x.p50).join(' / ')} | ${runs.map((x) => x.p99).join(' / ')} |`);
     }
   }
   out.push('');
-  out.push('| endpoint | on/off throughput | on/off p50 | on/off p99 |');
-  out.push('| --- | ---: | ---: | ---: |');
-  for (const endpoint of [...new Set(r.ratios.map((x) => x.endpoint))]) {
-    const cell = (metric: Ratio['metric']) => {
-      const x = r.ratios.find((y) => y.endpoint === endpoint && y.metric === metric)!;
-      return `${pct(x.mean)} (${pct(x.min)}–${pct(x.max)})`;
-    };
-    out.push(`| ${endpoint} | ${cell('throughput')} | ${cell('p50')} | ${cell('p99')} |`);
+  out.push('| endpoint | sampling | throughput vs off | p50 vs off | p99 vs off |');
+  out.push('| --- | --- | ---: | ---: | ---: |');
+  for (const mode of ['on', 'sampled'] as const) {
+    for (const endpoint of [...new Set(r.ratios.map((x) => x.endpoint))]) {
+      const cell = (metric: Ratio['metric']) => {
+        const x = r.ratios.find((y) => y.endpoint === endpoint && y.mode === mode && y.metric === metric)!;
+        return `${pct(x.mean)} (${pct(x.min)}–${pct(x.max)})`;
+      };
+      out.push(`| ${endpoint} | ${mode === 'on' ? '100%' : '10%'} | ${cell('throughput')} | ${cell('p50')} | ${cell('p99')} |`);
+    }
   }
-  const on = r.rounds.filter((x) => x.tracing);
+  const on = r.rounds.filter((x) => x.mode === 'on');
   out.push('');
   out.push(`Spans per request (tracing on, both endpoints): ${f1(avg(on.map((x) => x.spansReceived / x.requests)))}; spans lost in the overhead runs: ${on.reduce((n, x) => n + x.spans.ended - x.spans.exported, 0)}.`);
   out.push('');
@@ -66,14 +68,14 @@ export function markdown(r: Results): string {
   out.push('');
   out.push('**Footprint** (RSS in MiB, idle → after load; mean over runs):');
   out.push('');
-  out.push('| service | tracing on | tracing off |');
-  out.push('| --- | ---: | ---: |');
+  out.push('| service | tracing on | 10% sampled | tracing off |');
+  out.push('| --- | ---: | ---: | ---: |');
   for (const svc of Object.keys(r.rounds[0].rssIdle)) {
-    const cell = (tracing: boolean) => {
-      const runs = r.rounds.filter((x) => x.tracing === tracing);
+    const cell = (mode: string) => {
+      const runs = r.rounds.filter((x) => x.mode === mode);
       return `${f0(avg(runs.map((x) => x.rssIdle[svc])))} → ${f0(avg(runs.map((x) => x.rssLoaded[svc])))}`;
     };
-    out.push(`| ${svc} | ${cell(true)} | ${cell(false)} |`);
+    out.push(`| ${svc} | ${cell('on')} | ${cell('sampled')} | ${cell('off')} |`);
   }
   out.push('');
   out.push(`From a response to its spans at the collector (default 5 s batch delay): ${r.exportLatencyMillis.map((x) => `${f0(x)} ms`).join(', ')}.`);

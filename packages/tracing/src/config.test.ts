@@ -38,6 +38,11 @@ describe('configuration from OTEL_* variables', () => {
     assert.equal(resolveConfig({}, { OTEL_SDK_DISABLED: 'false' }).disabled, false);
   });
 
+  test('OTEL_NODE_DISABLED_INSTRUMENTATIONS lists instrumentations to leave out by short name', () => {
+    assert.deepEqual(resolveConfig({}, { OTEL_NODE_DISABLED_INSTRUMENTATIONS: 'nestjs-core, pino' }).disabledInstrumentations, ['nestjs-core', 'pino']);
+    assert.deepEqual(resolveConfig({}, {}).disabledInstrumentations, []);
+  });
+
   test('ignored paths match exactly or by prefix ending in "/", query strings ignored', () => {
     const ignore = ['/health/', '/metrics'];
     assert.ok(isIgnoredPath('/health/ready', ignore));
