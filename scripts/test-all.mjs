@@ -1,9 +1,10 @@
-// `npm test`: every package's tests through turbo, then one line adding them up.
+// `npm test`: every workspace's tests through turbo, then one line adding them up.
 import { spawnSync } from 'node:child_process';
 import { existsSync, globSync, readFileSync, rmSync } from 'node:fs';
 
-const pattern = '{apps,packages,tests}/*/.test-results.json';
-for (const file of globSync(pattern)) rmSync(file);
+const workspaces = JSON.parse(readFileSync('package.json', 'utf8')).workspaces;
+const dirs = workspaces.flatMap((pattern) => globSync(pattern)).filter((dir) => existsSync(`${dir}/package.json`));
+for (const dir of dirs) rmSync(`${dir}/.test-results.json`, { force: true });
 
 const turbo = spawnSync('turbo', ['run', 'test', '--continue', ...process.argv.slice(2)], {
   stdio: 'inherit',
@@ -12,7 +13,7 @@ const turbo = spawnSync('turbo', ['run', 'test', '--continue', ...process.argv.s
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const missing = [];
-for (const dir of globSync('{apps,packages,tests}/*/package.json').map((p) => p.replace(/\/package\.json$/, ''))) {
+for (const dir of dirs) {
   const pkg = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8'));
   if (!pkg.scripts?.test) continue;
   const file = `${dir}/.test-results.json`;
@@ -23,8 +24,10 @@ for (const dir of globSync('{apps,packages,tests}/*/package.json').map((p) => p.
   const counts = JSON.parse(readFileSync(file, 'utf8'));
   for (const k of Object.keys(totals)) totals[k] += counts[k] ?? 0;
 }
-// A package whose tests did not run (e.g. failed to compile) counts as a failure.
+// A workspace whose tests did not run (e.g. failed to compile) counts as a failure.
 if (missing.length > 0) console.log(`no test results from: ${missing.join(', ')}`);
-const failed = totals.failed + missing.length;
+// A failed turbo task with no failed test (a build error, say) is still a failure.
+const failed = totals.failed + missing.length || (turbo.status !== 0 ? 1 : 0);
+if (turbo.status !== 0 && totals.failed + missing.length === 0) console.log('turbo reported a failed task (see above)');
 console.log(`${totals.passed} passed, ${failed} failed${totals.skipped ? `, ${totals.skipped} skipped` : ''}`);
 process.exit(failed > 0 || turbo.status !== 0 ? 1 : 0);

@@ -15,7 +15,7 @@ test('npm run bench --smoke measures every part and writes the Markdown report',
     assert.equal(r.stdout.trim(), report.trim(), 'stdout and the results file hold the same report');
     for (const part of ['**Tracing overhead**', '**Span delivery**', '**Footprint**', '**Tracing hot path**', 'SMOKE RUN']) assert.ok(report.includes(part), part);
     assert.match(report, /\| GET \/api\/products \| on \| \d+ \|/);
-    assert.match(report, /\| POST \/api\/orders \| [\d.]+% \(/);
+    assert.match(report, /\| POST \/api\/orders \| 100% \| [\d.]+% \(/);
     assert.match(report, /\| 20 \| \d+ \| \d+ \| \d+ \| \d+ \| \d+ \| \d+ \|/);
     assert.match(report, /\| span: start \+ 3 attributes \+ 1 event \+ end \| [\d,]+ \|/);
     assert.ok(!/NaN|undefined/.test(report), report);
