@@ -4,6 +4,7 @@ import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { traceResponse } from '@tracelab/tracing';
 import { Logger } from 'nestjs-pino';
+import { runService } from './config';
 import { ErrorsFilter } from './errors.filter';
 import { faultBaggage } from './faults/fault-baggage.middleware';
 
@@ -46,4 +47,24 @@ export async function startService(module: Type<unknown> | DynamicModule, option
   await app.listen(options.port, options.host ?? '0.0.0.0');
   app.get(Logger).log(`listening on ${await app.getUrl()}`);
   return app;
+}
+
+/**
+ * A service's whole `main`: read and validate the configuration, then start the module it builds.
+ * A configuration error ends the process with one line (see runService).
+ */
+export function serve<C extends { PORT: number; BODY_LIMIT_BYTES: number; TRACELAB_FAULT_INJECTION: boolean }>(
+  loadConfig: () => C,
+  module: (config: C) => DynamicModule,
+  docsTitle: string,
+): void {
+  runService(async () => {
+    const config = loadConfig();
+    await startService(module(config), {
+      port: config.PORT,
+      bodyLimitBytes: config.BODY_LIMIT_BYTES,
+      faultInjection: config.TRACELAB_FAULT_INJECTION,
+      docsTitle,
+    });
+  });
 }

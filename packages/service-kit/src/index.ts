@@ -1,5 +1,5 @@
 export { baseConfigSchema, ConfigError, loadConfig, millis, port, runService, url } from './config';
-export { createService, startService, type BootstrapOptions } from './bootstrap';
+export { createService, serve, startService, type BootstrapOptions } from './bootstrap';
 export { createPool, databaseReadiness, inTransaction, migrate, type Migration, type PoolOptions } from './database';
 export { DownstreamClient, type DownstreamOptions, type DownstreamResponse } from './downstream';
 export { ErrorsFilter, type ErrorBody } from './errors.filter';
