@@ -1,4 +1,4 @@
-export { FakeCollector } from './fake-collector';
+export { FakeCollector, type FakeCollectorOptions } from './fake-collector';
 export { setupInMemoryTracing, toPlain, type InMemoryTracing } from './in-memory';
 export {
   assertDescendant,
