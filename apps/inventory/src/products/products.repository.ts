@@ -38,9 +38,9 @@ export class ProductsRepository {
     return toDto(rows[0], await this.soldLast24h(sku));
   }
 
-  /** Also used while reserving: the slow variant then holds up the reservation (see ReservationsRepository). */
-  async soldLast24h(sku: string, db: Pick<Pool, 'query'> = this.pool): Promise<number> {
-    const run = async (query: string) => (await db.query<{ sold: number }>(query, [sku])).rows[0].sold;
+  /** Units sold in the last 24 hours; slow-query swaps in the variant that scans the ledger. */
+  private async soldLast24h(sku: string): Promise<number> {
+    const run = async (query: string) => (await this.pool.query<{ sold: number }>(query, [sku])).rows[0].sold;
     return this.faults.choose('slow-query', () => run(SOLD_LAST_24H_UNINDEXED), () => run(SOLD_LAST_24H));
   }
 }
