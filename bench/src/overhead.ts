@@ -15,7 +15,6 @@ const MODE_ENV: Record<Mode, Record<string, string>> = {
 export interface Round {
   pair: number;
   mode: Mode;
-  tracing: boolean;
   results: Record<string, LoadResult>;
   rssIdle: Record<string, number>;
   rssLoaded: Record<string, number>;
@@ -50,7 +49,7 @@ export async function overhead(collector: FakeCollector, s: Settings, log: (line
         const rssLoaded = rss(stack);
         await new Promise((r) => setTimeout(r, 1500)); // in-flight requests finish before shutdown
         await stack.stop();
-        rounds.push({ pair, mode, tracing, results, rssIdle, rssLoaded, requests, spansReceived: collector.spanCount, spans: spanTotals(lines) });
+        rounds.push({ pair, mode, results, rssIdle, rssLoaded, requests, spansReceived: collector.spanCount, spans: spanTotals(lines) });
       } catch (error) {
         await stack.stop();
         throw error;
