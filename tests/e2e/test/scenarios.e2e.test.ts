@@ -114,7 +114,7 @@ describe('fault scenarios: the signature each one leaves in the trace', () => {
     assert.ok(on.spans.every((s) => s.attributes['tracelab.fault'] === 'sequential-fanout'));
     assert.equal(off.count, 4);
     assert.ok(off.overlaps >= 1, `without the fault the lookups overlap (overlaps ${off.overlapMs.map((o) => o.toFixed(2)).join('/')} ms)`);
-    signatures.push(`sequential-fanout: 4 lookups, 0 overlapping (gaps ${on.overlapMs.map((o) => (-o).toFixed(2)).join("/")} ms), ${ms(on.total)} end to end (off: ${off.overlaps} overlapping by ${off.overlapMs.map((o) => o.toFixed(1)).join('/')} ms, ${ms(off.total)})`);
+    signatures.push(`sequential-fanout: 4 lookups, 0 overlapping (gaps ${on.overlapMs.map((o) => (-o).toFixed(2)).join('/')} ms), ${ms(on.total)} end to end (off: ${off.overlaps} overlapping by ${off.overlapMs.map((o) => o.toFixed(1)).join('/')} ms, ${ms(off.total)})`);
   });
 
   test('lock-contention: concurrent reservations of a hot sku wait on each other\'s row lock', async () => {
