@@ -65,7 +65,7 @@ describe('inventory on real PostgreSQL', () => {
     assert.equal(rowCount, 0);
   });
 
-  test('reserving again for the same order returns the existing reservation (200); DELETE releases it once', async () => {
+  test('reserving again for the same order returns the existing reservation (200); DELETE releases it once, and refuses a malformed order id with 400', async () => {
     assert.equal((await reserve({ orderId: 'retry-1', items: [{ sku: 'SKU-002', quantity: 3 }] })).status, 201);
     const again = await reserve({ orderId: 'retry-1', items: [{ sku: 'SKU-002', quantity: 3 }] });
     assert.equal(again.status, 200);
@@ -74,6 +74,9 @@ describe('inventory on real PostgreSQL', () => {
     assert.equal((await fetch(`${url}/reservations/retry-1`, { method: 'DELETE' })).status, 204);
     assert.equal(await stock(), 200);
     assert.equal((await fetch(`${url}/reservations/retry-1`, { method: 'DELETE' })).status, 404);
+    const malformed = await fetch(`${url}/reservations/a%20b`, { method: 'DELETE' });
+    assert.equal(malformed.status, 400);
+    assert.match(((await malformed.json()) as { message: string }).message, /^orderId must be 1-64 letters/);
   });
 
   const bad: Array<[string, unknown, number, RegExp]> = [

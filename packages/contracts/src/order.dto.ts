@@ -1,12 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Matches } from 'class-validator';
+import { Identifier } from './identifier';
 import { LineItemDto, LineItems } from './line-item.dto';
-import { ID_PATTERN, ID_RULE } from './patterns';
 
 export class CreateOrderDto {
-  @ApiProperty({ example: 'customer-42' })
-  @IsString()
-  @Matches(ID_PATTERN, { message: `customerId must be ${ID_RULE}` })
+  @Identifier('customer-42')
   customerId!: string;
 
   @LineItems()

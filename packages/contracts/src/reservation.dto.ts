@@ -1,12 +1,9 @@
 import { ApiProperty } from '@nestjs/swagger';
-import { IsString, Matches } from 'class-validator';
+import { Identifier } from './identifier';
 import { LineItemDto, LineItems } from './line-item.dto';
-import { ID_PATTERN, ID_RULE } from './patterns';
 
 export class CreateReservationDto {
-  @ApiProperty({ example: '5b8c6a1e-2f7d-4a43-9f55-0d3b2c1e9a77' })
-  @IsString()
-  @Matches(ID_PATTERN, { message: `orderId must be ${ID_RULE}` })
+  @Identifier('5b8c6a1e-2f7d-4a43-9f55-0d3b2c1e9a77')
   orderId!: string;
 
   @LineItems()

@@ -1,8 +1,8 @@
-import { BadRequestException, Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
+import { Body, Controller, Get, Inject, Param, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import type { DownstreamClient } from '@tracelab/service-kit';
 import { ORDERS } from '../downstream/downstream.module';
-import { CreateOrderDto, ID_PATTERN, ID_RULE, OrderDto } from '@tracelab/contracts';
+import { CreateOrderDto, OrderDto, ParseIdPipe } from '@tracelab/contracts';
 import { CustomerOrdersService, type CustomerOrderDto } from './customer-orders.service';
 
 /** Validates at the edge, then forwards: a bad request never costs a downstream call. */
@@ -29,8 +29,7 @@ export class OrdersController {
 
   @Get('customers/:id/orders')
   @ApiOkResponse({ type: [OrderDto] })
-  async byCustomer(@Param('id') customerId: string): Promise<CustomerOrderDto[]> {
-    if (!ID_PATTERN.test(customerId)) throw new BadRequestException(`customer id must be ${ID_RULE}`);
+  async byCustomer(@Param('id', new ParseIdPipe('customer id')) customerId: string): Promise<CustomerOrderDto[]> {
     return this.customerOrders.list(customerId);
   }
 }

@@ -1,8 +1,8 @@
-import { BadRequestException, Body, Controller, Delete, HttpCode, NotFoundException, Param, Post, Res } from '@nestjs/common';
+import { Body, Controller, Delete, HttpCode, NotFoundException, Param, Post, Res } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
 import { TraceService } from '@tracelab/tracing';
 import type { Response } from 'express';
-import { CreateReservationDto, ID_PATTERN, ID_RULE, ReservationDto } from '@tracelab/contracts';
+import { CreateReservationDto, ParseIdPipe, ReservationDto } from '@tracelab/contracts';
 import { ReservationsRepository } from './reservations.repository';
 
 @ApiTags('reservations')
@@ -27,8 +27,7 @@ export class ReservationsController {
   @Delete(':orderId')
   @HttpCode(204)
   @ApiNoContentResponse()
-  async release(@Param('orderId') orderId: string): Promise<void> {
-    if (!ID_PATTERN.test(orderId)) throw new BadRequestException(`orderId must be ${ID_RULE}`);
+  async release(@Param('orderId', new ParseIdPipe('orderId')) orderId: string): Promise<void> {
     this.trace.setTags({ 'order.id': orderId });
     if (!(await this.reservations.release(orderId))) throw new NotFoundException(`no reservation for order ${orderId}`);
     this.trace.log('reservation released', { 'order.id': orderId });

@@ -1,8 +1,8 @@
-import { BadRequestException, Body, Controller, Get, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
+import { Body, Controller, Get, NotFoundException, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiConflictResponse, ApiCreatedResponse, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { Faults } from '@tracelab/service-kit';
 import { TraceService } from '@tracelab/tracing';
-import { CreateOrderDto, ID_PATTERN, ID_RULE, OrderDto } from '@tracelab/contracts';
+import { CreateOrderDto, OrderDto, ParseIdPipe } from '@tracelab/contracts';
 import { withDiscount } from './order-view';
 import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
@@ -37,10 +37,7 @@ export class OrdersController {
   @Get()
   @ApiQuery({ name: 'customerId', required: true })
   @ApiOkResponse({ type: [OrderDto] })
-  async list(@Query('customerId') customerId?: string): Promise<OrderDto[]> {
-    if (!customerId || !ID_PATTERN.test(customerId)) {
-      throw new BadRequestException(`customerId query parameter is required: ${ID_RULE}`);
-    }
+  async list(@Query('customerId', new ParseIdPipe('customerId query parameter')) customerId: string): Promise<OrderDto[]> {
     this.trace.setTags({ 'customer.id': customerId });
     return this.orders.listByCustomer(customerId);
   }
