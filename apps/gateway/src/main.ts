@@ -3,4 +3,4 @@ import { serve } from '@tracelab/service-kit';
 import { AppModule } from './app.module';
 import { loadGatewayConfig } from './config';
 
-serve(() => loadGatewayConfig(), (config) => AppModule.forRoot(config), 'TraceLab API');
+serve(() => loadGatewayConfig(), (config) => AppModule.forRoot(config), 'TraceLab API', 'gateway');

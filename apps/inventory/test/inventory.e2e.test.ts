@@ -71,7 +71,12 @@ describe('inventory on real PostgreSQL', () => {
     assert.equal(again.status, 200);
     const stock = async () => ((await (await fetch(`${url}/products/SKU-002`)).json()) as { stock: number }).stock;
     assert.equal(await stock(), 197);
+    const held = await fetch(`${url}/reservations/retry-1`);
+    assert.equal(held.status, 200, 'GET answers whether stock is held for the order');
+    assert.deepEqual(await held.json(), { orderId: 'retry-1', items: [{ sku: 'SKU-002', quantity: 3 }] });
     assert.equal((await fetch(`${url}/reservations/retry-1`, { method: 'DELETE' })).status, 204);
+    assert.equal((await fetch(`${url}/reservations/retry-1`)).status, 404, 'released: no reservation any more');
+    assert.equal((await fetch(`${url}/reservations/a%20b`)).status, 400);
     assert.equal(await stock(), 200);
     assert.equal((await fetch(`${url}/reservations/retry-1`, { method: 'DELETE' })).status, 404);
     const malformed = await fetch(`${url}/reservations/a%20b`, { method: 'DELETE' });

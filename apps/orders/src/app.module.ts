@@ -4,6 +4,7 @@ import { TracingModule } from '@tracelab/tracing';
 import { ORDERS_CONFIG, type OrdersConfig } from './config';
 import { migrations } from './database/migrations';
 import { OrdersModule } from './orders/orders.module';
+import { ReconcilerModule } from './reconciler/reconciler.module';
 
 @Module({})
 export class AppModule {
@@ -21,6 +22,7 @@ export class AppModule {
           migrations,
         }),
         OrdersModule,
+        ReconcilerModule,
         healthModule([DATABASE_READINESS]),
       ],
       providers: [{ provide: ORDERS_CONFIG, useValue: config }],

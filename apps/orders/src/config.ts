@@ -9,6 +9,10 @@ const schema = baseConfigSchema.extend({
   INVENTORY_URL: url().default('http://localhost:8082'),
   /** Per-call timeout towards inventory. */
   INVENTORY_TIMEOUT_MS: millis(2000),
+  /** An order still pending after this long lost its request (crash, database outage): the reconciler settles it. */
+  RECONCILE_PENDING_AFTER_MS: millis(30_000),
+  /** How often the reconciler looks for such orders (it also runs once at start-up). */
+  RECONCILE_INTERVAL_MS: millis(10_000),
 });
 
 export type OrdersConfig = z.infer<typeof schema>;

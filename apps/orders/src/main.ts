@@ -3,4 +3,4 @@ import { serve } from '@tracelab/service-kit';
 import { AppModule } from './app.module';
 import { loadOrdersConfig } from './config';
 
-serve(() => loadOrdersConfig(), (config) => AppModule.forRoot(config), 'TraceLab orders');
+serve(() => loadOrdersConfig(), (config) => AppModule.forRoot(config), 'TraceLab orders', 'orders');

@@ -8,6 +8,7 @@ import { createService } from '@tracelab/service-kit';
 import { Client } from 'pg';
 import { AppModule } from '../src/app.module';
 import { loadOrdersConfig } from '../src/config';
+import { ReconcilerService } from '../src/reconciler/reconciler.service';
 
 /** A stand-in inventory whose answer each test chooses. */
 let inventoryBehaviour: (path: string, method: string) => { status: number; body?: unknown; delayMs?: number };
@@ -32,6 +33,8 @@ describe('orders on real PostgreSQL, with a scripted inventory', () => {
       INVENTORY_URL: `http://127.0.0.1:${(inventory.address() as { port: number }).port}`,
       INVENTORY_TIMEOUT_MS: '300',
       LOG_LEVEL: 'silent',
+      RECONCILE_PENDING_AFTER_MS: '5000',
+      RECONCILE_INTERVAL_MS: '600000',
     });
     app = await createService(AppModule.forRoot(config), { bodyLimitBytes: config.BODY_LIMIT_BYTES });
     await app.listen(0, '127.0.0.1');
@@ -104,5 +107,49 @@ describe('orders on real PostgreSQL, with a scripted inventory', () => {
     assert.equal((await fetch(`${url}/orders/not-a-uuid`)).status, 400);
     assert.equal((await fetch(`${url}/orders`)).status, 400);
     assert.equal((await fetch(`${url}/orders/8d3a2c59-3c1e-4b6e-9d4c-1f2e3a4b5c6d`)).status, 404);
+  });
+
+  test('reconciler: an order pending past the bound is confirmed when inventory holds stock, else rejected and released; undecidable ones wait', async () => {
+    const ids = { reserved: 'a0000000-0000-4000-8000-000000000001', missing: 'a0000000-0000-4000-8000-000000000002', unknown: 'a0000000-0000-4000-8000-000000000003', fresh: 'a0000000-0000-4000-8000-000000000004' };
+    const c = new Client({ connectionString: db.urlFor('orders') });
+    await c.connect();
+    for (const [name, id] of Object.entries(ids)) {
+      const age = name === 'fresh' ? '0 seconds' : '1 minute';
+      await c.query(`INSERT INTO orders (id, customer_id, status, created_at) VALUES ($1, 'c-reconcile', 'pending', now() - interval '${age}')`, [id]);
+    }
+    let inventoryDown = true;
+    inventoryBehaviour = (path, method) => {
+      if (method === 'DELETE') return { status: 404 };
+      if (path.endsWith(ids.reserved)) return { status: 200, body: { orderId: ids.reserved, items: [] } };
+      if (path.endsWith(ids.unknown) && inventoryDown) return { status: 500, body: {} };
+      return { status: 404, body: {} };
+    };
+    const reconciler = app.get(ReconcilerService);
+    assert.deepEqual(await reconciler.reconcile(), { found: 3, confirmed: 1, rejected: 1, leftPending: 1 });
+    const status = async (id: string) => (await c.query('SELECT status, reason FROM orders WHERE id = $1', [id])).rows[0];
+    assert.deepEqual(await status(ids.reserved), { status: 'confirmed', reason: null });
+    assert.deepEqual(await status(ids.missing), { status: 'rejected', reason: 'not reserved (reconciled)' });
+    assert.deepEqual(await status(ids.unknown), { status: 'pending', reason: null }, 'inventory could not tell: left for the next pass');
+    assert.deepEqual(await status(ids.fresh), { status: 'pending', reason: null }, 'younger than the bound: its request may still settle it');
+    assert.ok(calls.includes(`DELETE /reservations/${ids.missing}`), calls.join(', '));
+
+    inventoryDown = false;
+    assert.deepEqual(await reconciler.reconcile(), { found: 1, confirmed: 0, rejected: 1, leftPending: 0 });
+    await c.query("DELETE FROM orders WHERE customer_id = 'c-reconcile'");
+    await c.end();
+  });
+
+  test('two reconcilers at once (two replicas) settle each order once: SKIP LOCKED', async () => {
+    const c = new Client({ connectionString: db.urlFor('orders') });
+    await c.connect();
+    const ids = Array.from({ length: 6 }, (_, i) => `b0000000-0000-4000-8000-00000000000${i}`);
+    for (const id of ids) await c.query("INSERT INTO orders (id, customer_id, status, created_at) VALUES ($1, 'c-replicas', 'pending', now() - interval '1 minute')", [id]);
+    inventoryBehaviour = (_path, method) => (method === 'DELETE' ? { status: 404 } : { status: 200, body: {}, delayMs: 20 });
+    const reconciler = app.get(ReconcilerService);
+    const [a, b] = await Promise.all([reconciler.reconcile(), reconciler.reconcile()]);
+    assert.equal(a.confirmed + b.confirmed, ids.length, `${JSON.stringify(a)} ${JSON.stringify(b)}`);
+    assert.equal(calls.filter((x) => x.startsWith('GET /reservations/')).length, ids.length, 'each order asked about once');
+    await c.query("DELETE FROM orders WHERE customer_id = 'c-replicas'");
+    await c.end();
   });
 });

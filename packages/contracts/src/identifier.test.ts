@@ -45,3 +45,24 @@ describe('ids: one rule for bodies (@Identifier) and for path and query paramete
     }
   });
 });
+
+describe('items: a non-empty list of {sku, quantity} objects and nothing else', () => {
+  type Err = { constraints?: Record<string, string>; children?: Err[] };
+  const flat = (errors: Err[]): string[] => errors.flatMap((e) => [...Object.values(e.constraints ?? {}), ...flat(e.children ?? [])]);
+  const messages = (cls: new () => object, plain: object) => flat(validateSync(plainToInstance(cls, plain)));
+
+  test('nested arrays and non-objects are refused with a message naming items', () => {
+    for (const bad of [[[[]]], [[{ sku: 'SKU-001', quantity: 1 }]], [null], ['SKU-001'], [1]]) {
+      const found = messages(CreateOrderDto, { customerId: 'c', items: bad });
+      assert.ok(found.length > 0, JSON.stringify(bad));
+    }
+    assert.ok(messages(CreateOrderDto, { customerId: 'c', items: [[[]]] }).includes('each of items must be an object {sku, quantity}'));
+  });
+
+  test('quantity is an integer within bounds, sku a bounded pattern', () => {
+    assert.ok(messages(CreateOrderDto, { customerId: 'c', items: [{ sku: 'SKU-001', quantity: 1.5 }] }).length > 0);
+    assert.ok(messages(CreateOrderDto, { customerId: 'c', items: [{ sku: 'SKU-001', quantity: 101 }] }).length > 0);
+    assert.ok(messages(CreateOrderDto, { customerId: 'c', items: [{ sku: 'S'.repeat(33), quantity: 1 }] }).length > 0);
+    assert.deepEqual(messages(CreateOrderDto, { customerId: 'c', items: [{ sku: 'SKU-001', quantity: 100 }] }), []);
+  });
+});

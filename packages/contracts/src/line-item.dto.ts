@@ -1,12 +1,12 @@
 import { ApiProperty } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsInt, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, ArrayUnique, IsArray, IsInt, IsObject, IsString, Matches, Max, Min, ValidateNested } from 'class-validator';
 import { MAX_ITEMS, MAX_QUANTITY, SKU_PATTERN } from './patterns';
 
 /** One sku and how many of it: an order line and a reservation line alike. */
 export class LineItemDto {
   @ApiProperty({ example: 'SKU-001' })
-  @IsString()
+  @IsString({ message: 'sku must be a string' })
   @Matches(SKU_PATTERN, { message: 'sku must look like SKU-001' })
   sku!: string;
 
@@ -26,6 +26,8 @@ export function LineItems(): PropertyDecorator {
     ArrayMaxSize(MAX_ITEMS)(target, key);
     // One line per sku: a repeated sku would otherwise reach the database as a key violation.
     ArrayUnique((item: LineItemDto) => item?.sku, { message: 'items must not repeat a sku' })(target, key);
+    // ValidateNested lets arrays through as "nested" values: `[[[]]]` would reach the database.
+    IsObject({ each: true, message: 'each of items must be an object {sku, quantity}' })(target, key);
     ValidateNested({ each: true })(target, key);
     Type(() => LineItemDto)(target, key);
   };

@@ -7,6 +7,8 @@ import { Logger } from 'nestjs-pino';
 import { runService } from './config';
 import { ErrorsFilter } from './errors.filter';
 import { faultBaggage } from './faults/fault-baggage.middleware';
+import { ForbiddenKeysPipe } from './forbidden-keys.pipe';
+import { limitJsonDepth } from './json-body';
 
 export interface BootstrapOptions {
   /** Accept per-request faults from baggage (TRACELAB_FAULT_INJECTION). */
@@ -15,8 +17,12 @@ export interface BootstrapOptions {
   /** Listen address. @default "0.0.0.0" */
   host?: string;
   bodyLimitBytes: number;
+  /** JSON bodies nested deeper than this get 400 before they are parsed. @default 32 */
+  jsonMaxDepth?: number;
   /** Serve OpenAPI docs at /docs with this title. */
   docsTitle?: string;
+  /** Name in 503 bodies ("orders cannot reach its database"). @default process.env.OTEL_SERVICE_NAME */
+  service?: string;
 }
 
 /**
@@ -28,11 +34,12 @@ export async function createService(module: Type<unknown> | DynamicModule, optio
   app.useLogger(app.get(Logger));
   app.use(traceResponse);
   app.use(faultBaggage(options.faultInjection ?? false));
-  app.useBodyParser('json', { limit: options.bodyLimitBytes });
+  app.useBodyParser('json', { limit: options.bodyLimitBytes, verify: limitJsonDepth(options.jsonMaxDepth ?? 32) });
   app.useGlobalPipes(
+    new ForbiddenKeysPipe(),
     new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true, stopAtFirstError: false }),
   );
-  app.useGlobalFilters(new ErrorsFilter());
+  app.useGlobalFilters(new ErrorsFilter(options.service));
   app.enableShutdownHooks();
   if (options.docsTitle) {
     const document = SwaggerModule.createDocument(app, new DocumentBuilder().setTitle(options.docsTitle).setVersion('1.0').build());
@@ -57,6 +64,7 @@ export function serve<C extends { PORT: number; BODY_LIMIT_BYTES: number; TRACEL
   loadConfig: () => C,
   module: (config: C) => DynamicModule,
   docsTitle: string,
+  service?: string,
 ): void {
   runService(async () => {
     const config = loadConfig();
@@ -65,6 +73,7 @@ export function serve<C extends { PORT: number; BODY_LIMIT_BYTES: number; TRACEL
       bodyLimitBytes: config.BODY_LIMIT_BYTES,
       faultInjection: config.TRACELAB_FAULT_INJECTION,
       docsTitle,
+      service,
     });
   });
 }

@@ -1,6 +1,8 @@
 import { Inject, Logger, Module, type DynamicModule, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import type { Pool } from 'pg';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { createPool, databaseReadiness, migrate, type Migration, type PoolOptions } from './database';
+import { isDatabaseUnavailable } from './database-errors';
 
 export const PG_POOL = Symbol('PG_POOL');
 export const DATABASE_READINESS = Symbol('DATABASE_READINESS');
@@ -12,7 +14,11 @@ export interface DatabaseModuleOptions {
   migrations: Migration[];
 }
 
-/** The service's pg Pool (token {@link PG_POOL}), migrated at start-up and closed at shutdown. */
+/**
+ * The service's pg Pool (token {@link PG_POOL}), migrated at start-up and closed at shutdown. A
+ * database that is down or restarting at start-up (or mid-migration) is waited for, one log line per
+ * attempt, instead of ending the process; a broken migration still fails at once.
+ */
 @Module({})
 export class DatabaseModule implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger('Database');
@@ -36,8 +42,18 @@ export class DatabaseModule implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
-    const applied = await migrate(this.pool, this.migrations);
-    this.logger.log(applied.length ? `applied migrations: ${applied.join(', ')}` : 'schema up to date');
+    for (let attempt = 1; ; attempt++) {
+      try {
+        const applied = await migrate(this.pool, this.migrations);
+        this.logger.log(applied.length ? `applied migrations: ${applied.join(', ')}` : 'schema up to date');
+        return;
+      } catch (error) {
+        if (!isDatabaseUnavailable(error)) throw error;
+        const wait = Math.min(250 * 2 ** (attempt - 1), 5000);
+        this.logger.warn(`database unavailable for migrations (${(error as Error).message}); attempt ${attempt}, retrying in ${wait} ms`);
+        await sleep(wait);
+      }
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -1,5 +1,6 @@
 import { Logger } from '@nestjs/common';
 import { Pool, type PoolClient } from 'pg';
+import { isDatabaseUnavailable } from './database-errors';
 import type { ReadinessCheck } from './health.controller';
 
 const logger = new Logger('Database');
@@ -10,18 +11,31 @@ export interface PoolOptions {
   max?: number;
   /** Name shown in pg_stat_activity.application_name. */
   applicationName: string;
+  /**
+   * How long a request waits for a new connection. A stopped server refuses at once; this bounds a
+   * server that does not answer at all. @default 2000
+   */
+  connectTimeoutMillis?: number;
 }
 
-/** A pg Pool whose idle-client errors (server restart, network cut) are logged instead of crashing. */
+/**
+ * A pg Pool that survives the server going away. pg-pool only listens for errors on idle clients; a
+ * client that is checked out (in a query, a transaction, a migration) when the server terminates it
+ * emits 'error' with no listener, which ends the process. So every client gets its own listener the
+ * moment it connects, for its whole life.
+ */
 export function createPool(options: PoolOptions): Pool {
   const pool = new Pool({
     connectionString: options.url,
     max: options.max ?? 10,
     application_name: options.applicationName,
-    connectionTimeoutMillis: 5000,
+    connectionTimeoutMillis: options.connectTimeoutMillis ?? 2000,
     idleTimeoutMillis: 30_000,
   });
-  pool.on('error', (error) => logger.error({ err: error }, 'idle PostgreSQL client failed'));
+  pool.on('error', (error) => logger.warn(`idle PostgreSQL client failed: ${error.message}`));
+  pool.on('connect', (client) => {
+    client.on('error', (error) => logger.warn(`PostgreSQL connection lost: ${error.message}`));
+  });
   return pool;
 }
 
@@ -29,19 +43,24 @@ export function databaseReadiness(pool: Pool): ReadinessCheck {
   return { name: 'database', check: async () => void (await pool.query('SELECT 1')) };
 }
 
-/** Runs `fn` in a transaction: COMMIT when it resolves, ROLLBACK when it throws. */
+/**
+ * Runs `fn` in a transaction: COMMIT when it resolves, ROLLBACK when it throws. A client whose
+ * connection failed is destroyed (release(error)), never handed to the next request.
+ */
 export async function inTransaction<T>(pool: Pool, fn: (client: PoolClient) => Promise<T>): Promise<T> {
   const client = await pool.connect();
+  let broken: Error | undefined;
   try {
     await client.query('BEGIN');
     const result = await fn(client);
     await client.query('COMMIT');
     return result;
   } catch (error) {
-    await client.query('ROLLBACK').catch(() => {});
+    if (isDatabaseUnavailable(error)) broken = error as Error;
+    else await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
     throw error;
   } finally {
-    client.release();
+    client.release(broken);
   }
 }
 

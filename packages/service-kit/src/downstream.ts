@@ -1,4 +1,4 @@
-import { BadGatewayException, GatewayTimeoutException } from '@nestjs/common';
+import { GatewayTimeoutException, ServiceUnavailableException } from '@nestjs/common';
 import { httpError } from './client-errors';
 
 export interface DownstreamOptions {
@@ -17,7 +17,9 @@ export interface DownstreamResponse<T> {
 /**
  * JSON over global fetch, so the undici instrumentation makes the CLIENT span and injects
  * traceparent/baggage. Failures map to what the caller should answer:
- * downstream 4xx → the same HttpException (passed through), 5xx/unreachable → 502, timeout → 504.
+ * downstream 4xx → the same HttpException (passed through); 503 (it lost its own dependency) → 503
+ * passed through with the name of the service that lost it and its Retry-After; unreachable (not
+ * running, restarting, connection cut) → 503 naming it; other 5xx → 502; timeout → 504.
  */
 export class DownstreamClient {
   constructor(private readonly options: DownstreamOptions) {}
@@ -36,11 +38,35 @@ export class DownstreamClient {
       if ((error as Error).name === 'TimeoutError') {
         throw new GatewayTimeoutException(`${name} did not answer within ${timeoutMillis} ms`);
       }
-      throw new BadGatewayException(`${name} is unreachable: ${(error as Error).message}`);
+      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+      throw httpError(503, {
+        message: `${name} is unreachable: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
+        service: name,
+        retryAfterSeconds: 1,
+      });
     }
-    const payload = await readJson(response);
+    let payload: unknown;
+    try {
+      payload = await readJson(response);
+    } catch (error) {
+      // The connection broke while the answer was arriving.
+      throw httpError(503, { message: `${name} is unreachable: ${(error as Error).message}`, service: name, retryAfterSeconds: 1 });
+    }
+    if (response.status === 503) {
+      const { traceId: _ignored, path: _path, ...rest } = (payload ?? {}) as Record<string, unknown>;
+      const retryAfter = Number(response.headers.get('retry-after') ?? Number.NaN);
+      throw httpError(503, {
+        message: `${name} is unavailable`,
+        ...rest,
+        service: typeof rest.service === 'string' ? rest.service : name,
+        retryAfterSeconds: Number.isFinite(retryAfter) && retryAfter >= 0 ? retryAfter : 1,
+      });
+    }
     if (response.status >= 500) {
-      throw new BadGatewayException(`${name} failed with ${response.status}`);
+      throw httpError(502, {
+        message: `${name} failed with ${response.status}`,
+        service: name,
+      });
     }
     if (response.status >= 400) {
       // Pass the downstream's own error through, minus its trace id: the caller adds its own.

@@ -1,8 +1,10 @@
 export { baseConfigSchema, ConfigError, loadConfig, millis, port, runService, url } from './config';
 export { createService, serve, startService, type BootstrapOptions } from './bootstrap';
 export { createPool, databaseReadiness, inTransaction, migrate, type Migration, type PoolOptions } from './database';
+export { isDatabaseUnavailable } from './database-errors';
 export { DownstreamClient, type DownstreamOptions, type DownstreamResponse } from './downstream';
-export { ErrorsFilter, type ErrorBody } from './errors.filter';
+export { ErrorsFilter, RETRY_AFTER_SECONDS, type ErrorBody } from './errors.filter';
+export { JSON_TOO_DEEP, limitJsonDepth } from './json-body';
 export { HealthController, healthModule, READINESS_CHECKS, type ReadinessCheck } from './health.controller';
 export { loggingModule } from './logging';
 export { DATABASE_READINESS, DatabaseModule, PG_POOL, type DatabaseModuleOptions } from './database.module';

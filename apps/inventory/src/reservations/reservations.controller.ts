@@ -1,5 +1,5 @@
-import { Body, Controller, Delete, HttpCode, NotFoundException, Param, Post, Res } from '@nestjs/common';
-import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Delete, Get, HttpCode, NotFoundException, Param, Post, Res } from '@nestjs/common';
+import { ApiConflictResponse, ApiCreatedResponse, ApiNoContentResponse, ApiNotFoundResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
 import { TraceService } from '@tracelab/tracing';
 import type { Response } from 'express';
 import { CreateReservationDto, ParseIdPipe, ReservationDto } from '@tracelab/contracts';
@@ -21,6 +21,17 @@ export class ReservationsController {
     const { created, reservation } = await this.reservations.reserve(body.orderId, body.items);
     this.trace.log(created ? 'stock reserved' : 'reservation already existed', { 'order.id': body.orderId });
     res.status(created ? 201 : 200);
+    return reservation;
+  }
+
+  /** Whether stock is held for an order: what the orders reconciler asks about an order left pending. */
+  @Get(':orderId')
+  @ApiOkResponse({ type: ReservationDto })
+  @ApiNotFoundResponse({ description: 'No stock is reserved for this order' })
+  async find(@Param('orderId', new ParseIdPipe('orderId')) orderId: string): Promise<ReservationDto> {
+    this.trace.setTags({ 'order.id': orderId });
+    const reservation = await this.reservations.find(orderId);
+    if (!reservation) throw new NotFoundException(`no reservation for order ${orderId}`);
     return reservation;
   }
 

@@ -56,6 +56,11 @@ export class ReservationsRepository {
     });
   }
 
+  async find(orderId: string): Promise<ReservationDto | undefined> {
+    const { rows } = await this.pool.query<LineItemDto>('SELECT sku, quantity FROM reservations WHERE order_id = $1 ORDER BY sku', [orderId]);
+    return rows.length ? { orderId, items: rows } : undefined;
+  }
+
   /** Returns the reserved stock; false when the order had no reservation. */
   async release(orderId: string): Promise<boolean> {
     return inTransaction(this.pool, async (db) => {

@@ -20,4 +20,9 @@ export const migrations: Migration[] = [
         PRIMARY KEY (order_id, sku)
       );`,
   },
+  {
+    // The reconciler's question: which orders are still pending, oldest first.
+    id: '002-orders-pending-idx',
+    sql: "CREATE INDEX orders_pending_created_idx ON orders (created_at) WHERE status = 'pending'",
+  },
 ];

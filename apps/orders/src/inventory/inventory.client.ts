@@ -30,6 +30,17 @@ export class InventoryClient {
     );
   }
 
+  /** Whether inventory holds stock for the order: true (200), false (404); rejects when it cannot tell. */
+  async hasReservation(orderId: string): Promise<boolean> {
+    try {
+      await this.http.request('GET', `/reservations/${encodeURIComponent(orderId)}`);
+      return true;
+    } catch (error) {
+      if (error instanceof HttpException && error.getStatus() === 404) return false;
+      throw error;
+    }
+  }
+
   /** Best effort: a reservation made after we stopped waiting must not keep stock forever. */
   async release(orderId: string): Promise<void> {
     await this.http.request('DELETE', `/reservations/${encodeURIComponent(orderId)}`).catch(() => undefined);

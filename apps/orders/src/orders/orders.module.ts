@@ -4,5 +4,5 @@ import { OrdersController } from './orders.controller';
 import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
 
-@Module({ controllers: [OrdersController], providers: [OrdersService, OrdersRepository, InventoryClient] })
+@Module({ controllers: [OrdersController], providers: [OrdersService, OrdersRepository, InventoryClient], exports: [OrdersRepository, InventoryClient] })
 export class OrdersModule {}

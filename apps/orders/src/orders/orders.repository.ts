@@ -13,6 +13,8 @@ export interface OrderRow {
   items: LineItemDto[];
 }
 
+export type Settle = (id: string, status: Exclude<OrderStatus, 'pending'>, reason?: string) => Promise<void>;
+
 const toDto = (r: OrderRow): OrderDto => ({
   id: r.id,
   customerId: r.customer_id,
@@ -58,6 +60,34 @@ export class OrdersRepository implements OnApplicationShutdown {
     await this.withPool((pool) =>
       pool.query("UPDATE orders SET status = $2, reason = $3, updated_at = now() WHERE id = $1 AND status = 'pending'", [id, status, reason ?? null]),
     );
+  }
+
+  /**
+   * Runs `work` on up to `limit` orders pending for longer than `olderThanMillis`, oldest first, with
+   * their rows locked until it returns. SKIP LOCKED: replicas reconciling at once take different
+   * orders, and a request still settling its own order simply waits for the lock.
+   */
+  async withStalePending<T>(olderThanMillis: number, limit: number, work: (ids: string[], settle: Settle) => Promise<T>): Promise<T> {
+    return inTransaction(this.pool, async (db) => {
+      const { rows } = await db.query<{ id: string }>(
+        `SELECT id FROM orders WHERE status = 'pending' AND created_at < now() - $1 * interval '1 millisecond'
+          ORDER BY created_at LIMIT $2 FOR UPDATE SKIP LOCKED`,
+        [olderThanMillis, limit],
+      );
+      const settle: Settle = async (id, status, reason) => {
+        await db.query('UPDATE orders SET status = $2, reason = $3, updated_at = now() WHERE id = $1', [id, status, reason ?? null]);
+      };
+      return work(rows.map((r) => r.id), settle);
+    });
+  }
+
+  /** A cheap look, outside any trace, before the reconciler opens one. */
+  async hasStalePending(olderThanMillis: number): Promise<boolean> {
+    const { rows } = await this.pool.query<{ found: boolean }>(
+      `SELECT EXISTS (SELECT 1 FROM orders WHERE status = 'pending' AND created_at < now() - $1 * interval '1 millisecond') AS found`,
+      [olderThanMillis],
+    );
+    return rows[0].found;
   }
 
   async find(id: string): Promise<OrderDto | undefined> {

@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { mkdirSync, rmSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import { freePort, startDevDatabase, type DevDatabase } from '@tracelab/devdb';
+import type { Pool } from 'pg';
+import { createPool, inTransaction } from './database';
+import { isDatabaseUnavailable } from './database-errors';
+import { DatabaseModule } from './database.module';
+
+/** A real PostgreSQL with a persistent data directory, stopped and started again by the test. */
+describe('a pool survives PostgreSQL going away and coming back', () => {
+  const dataDir = `/tmp/tl-service-kit-outage-${process.pid}/pg`;
+  let port: number;
+  let db: DevDatabase;
+  let pool: Pool;
+
+  before(async () => {
+    mkdirSync(dataDir.replace(/\/pg$/, ''), { recursive: true, mode: 0o755 });
+    port = await freePort();
+    db = await startDevDatabase({ dataDir, port, databases: ['outage'] });
+    pool = createPool({ url: db.urlFor('outage'), applicationName: 'outage-test', max: 4 });
+  });
+  after(async () => {
+    await pool?.end().catch(() => undefined);
+    await db?.stop();
+    rmSync(dataDir.replace(/\/pg$/, ''), { recursive: true, force: true });
+  });
+
+  test('idle, checked-out, in-transaction and migrating clients: no crash, fast errors, recovery without restart', async () => {
+    await pool.query('SELECT 1'); // leaves an idle client
+    const held = await pool.connect();
+    let heldError: Error | undefined;
+    held.on('error', (e) => (heldError = e));
+    let openTransaction!: () => void;
+    const inTx = inTransaction(pool, async (c) => {
+      await c.query('SELECT 1');
+      await new Promise<void>((r) => (openTransaction = r));
+      await c.query('SELECT 1');
+    });
+    const module = new DatabaseModule(pool, [{ id: '001-slow', sql: 'SELECT pg_sleep(2)' }]);
+    const migrating = module.onModuleInit();
+    await new Promise((r) => setTimeout(r, 300));
+
+    await db.stop();
+    openTransaction();
+    await assert.rejects(inTx, (e) => isDatabaseUnavailable(e), 'the transaction fails as "database unavailable"');
+    await new Promise((r) => setTimeout(r, 100));
+    assert.ok(heldError && isDatabaseUnavailable(heldError), `the checked-out client saw: ${heldError?.message}`);
+    held.release(heldError);
+
+    const latencies: number[] = [];
+    for (let i = 0; i < 5; i++) {
+      const started = performance.now();
+      await assert.rejects(pool.query('SELECT 1'), (e) => isDatabaseUnavailable(e));
+      latencies.push(performance.now() - started);
+    }
+    const slowest = Math.max(...latencies);
+    console.log(`while down: 5 queries failed, slowest ${slowest.toFixed(1)} ms`);
+    assert.ok(slowest <= 100, `a query against a stopped server failed after ${slowest.toFixed(1)} ms`);
+
+    db = await startDevDatabase({ dataDir, port });
+    const restarted = performance.now();
+    const { rows } = await pool.query<{ one: number }>('SELECT 1 AS one');
+    const firstSuccess = performance.now() - restarted;
+    console.log(`first query after restart succeeded in ${firstSuccess.toFixed(1)} ms; pool clients: ${pool.totalCount}`);
+    assert.equal(rows[0].one, 1);
+    assert.ok(firstSuccess < 2000);
+    await migrating; // the migration waited for the database instead of ending the process
+    const applied = await pool.query("SELECT count(*)::int AS n FROM schema_migrations WHERE id = '001-slow'");
+    assert.equal(applied.rows[0].n, 1, 'the interrupted migration was applied once the database came back');
+    await inTransaction(pool, async (c) => void (await c.query('SELECT 1')));
+  });
+});
+
+describe('isDatabaseUnavailable', () => {
+  test('connection failures are; query mistakes are not', () => {
+    const coded = (message: string, code: string) => Object.assign(new Error(message), { code });
+    for (const e of [
+      coded('connect ECONNREFUSED 127.0.0.1:5432', 'ECONNREFUSED'),
+      coded('terminating connection due to administrator command', '57P01'),
+      coded('the database system is starting up', '57P03'),
+      coded('connection failure', '08006'),
+      new Error('Connection terminated unexpectedly'),
+      new Error('timeout exceeded when trying to connect'),
+      new AggregateError([coded('x', 'ECONNREFUSED')], ''),
+    ]) {
+      assert.equal(isDatabaseUnavailable(e), true, e.message);
+    }
+    for (const e of [coded('relation "x" does not exist', '42P01'), coded('duplicate key', '23505'), new TypeError('x is undefined'), 'a string']) {
+      assert.equal(isDatabaseUnavailable(e), false, String(e));
+    }
+  });
+});
