@@ -1,49 +1,18 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
-import { parse, parseAllDocuments } from 'yaml';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import type { Manifest } from '../../src/manifest';
+import { REFERENCE, ROOT } from '../../src/root';
 
-/** Repository root, from tests/deploy/.test-dist/test/support. */
-export const ROOT = resolve(__dirname, '../../../../..');
-/** Reference copies of upstream files, beside the repository in `shared/reference` (absent on some machines). */
-export const REFERENCE = resolve(ROOT, '../shared/reference');
+export { REFERENCE, ROOT };
+export type { Manifest };
 export const hasReference = existsSync(join(REFERENCE, 'skaffold-v4beta14.schema.json'));
-export const NO_REFERENCE = `skipped: ${REFERENCE} is absent, so the upstream schema/values to validate against are not available here`;
+export const NO_REFERENCE = `skipped: ${REFERENCE} is absent, so the upstream schema to validate against is not available here`;
 
 export const APPS = ['gateway', 'orders', 'inventory'] as const;
 
 export function readYaml<T = unknown>(path: string): T {
   return parse(readFileSync(join(ROOT, path), 'utf8')) as T;
-}
-
-export interface Manifest {
-  apiVersion: string;
-  kind: string;
-  metadata: { name: string; namespace?: string; labels?: Record<string, string> };
-  [field: string]: unknown;
-  /** Where it came from, for messages. */
-  source: string;
-}
-
-/**
- * What `kubectl apply -k k8s` applies: every document of every listed resource, with the
- * kustomization's namespace set on namespaced objects (the only transformer TraceLab uses).
- */
-export function loadKustomization(dir = 'k8s'): { namespace: string; manifests: Manifest[] } {
-  const kustomization = readYaml<{ namespace: string; resources: string[]; [k: string]: unknown }>(`${dir}/kustomization.yaml`);
-  const unsupported = Object.keys(kustomization).filter((k) => !['apiVersion', 'kind', 'namespace', 'resources'].includes(k));
-  if (unsupported.length) throw new Error(`kustomization uses ${unsupported.join(', ')}: extend loadKustomization to model it`);
-  const manifests: Manifest[] = [];
-  for (const file of kustomization.resources) {
-    const text = readFileSync(join(ROOT, dir, file), 'utf8');
-    for (const [i, doc] of parseAllDocuments(text).entries()) {
-      if (doc.errors.length) throw new Error(`${dir}/${file} document ${i}: ${doc.errors[0].message}`);
-      const m = doc.toJSON() as Manifest | null;
-      if (!m) continue;
-      if (m.kind !== 'Namespace') m.metadata.namespace = kustomization.namespace;
-      manifests.push({ ...m, source: `${dir}/${file}#${i}` });
-    }
-  }
-  return { namespace: kustomization.namespace, manifests };
 }
 
 export function podSpecOf(m: Manifest): PodSpec | undefined {
@@ -58,6 +27,7 @@ export function podLabelsOf(m: Manifest): Record<string, string> {
 export interface Container {
   name: string;
   image: string;
+  args?: string[];
   ports?: Array<{ name?: string; containerPort: number }>;
   env?: Array<{ name: string; value?: string; valueFrom?: Record<string, { name?: string; key: string; fieldPath?: string }> }>;
   envFrom?: Array<{ configMapRef?: { name: string }; secretRef?: { name: string } }>;
@@ -65,7 +35,7 @@ export interface Container {
   livenessProbe?: Probe;
   resources?: { requests?: Record<string, string>; limits?: Record<string, string> };
   securityContext?: Record<string, unknown>;
-  volumeMounts?: Array<{ name: string; mountPath: string }>;
+  volumeMounts?: Array<{ name: string; mountPath: string }> | null;
 }
 export interface Probe {
   httpGet?: { path: string; port: number | string };
@@ -73,9 +43,14 @@ export interface Probe {
 }
 export interface PodSpec {
   containers: Container[];
+  initContainers?: Container[];
   securityContext?: Record<string, unknown>;
+  automountServiceAccountToken?: boolean;
   terminationGracePeriodSeconds?: number;
-  volumes?: Array<{ name: string; configMap?: { name: string }; secret?: { secretName: string }; emptyDir?: object }>;
+  hostNetwork?: boolean;
+  hostPID?: boolean;
+  hostIPC?: boolean;
+  volumes?: Array<{ name: string; configMap?: { name: string }; secret?: { secretName: string }; emptyDir?: object; hostPath?: object }> | null;
 }
 
 export function workloads(manifests: Manifest[]): Manifest[] {

@@ -1,0 +1,78 @@
+import assert from 'node:assert/strict';
+import { before, describe, test } from 'node:test';
+import type { ConfigRender } from '../src/render';
+import { allowed, type Endpoint } from './support/network-policy';
+import { podLabelsOf, workloads, type Manifest } from './support/repo';
+import { LABELS, objects, released, renderAll, tracelab, UNSUPPORTED_PLATFORM } from './support/rendered';
+
+/**
+ * The NetworkPolicies of each rendered configuration, evaluated path by path against the pods it
+ * renders, with Jaeger's pod as the chart renders it. Evaluated, not enforced: no cluster runs here.
+ */
+describe('NetworkPolicies of every configuration allow exactly the request path', { skip: UNSUPPORTED_PLATFORM }, () => {
+  let renders: (label: string) => ConfigRender;
+  let jaeger: Endpoint | undefined;
+  let jaegerSkip: string | undefined;
+  before(async () => {
+    renders = await renderAll();
+    const release = renders('default').releases.find((r) => r.release.name === 'jaeger')!;
+    jaegerSkip = release.skip;
+    const deployment = workloads(objects(released(renders('default')))).find((w) => w.kind === 'Deployment' && w.metadata.name === release.release.name);
+    if (deployment) jaeger = { namespace: release.release.namespace, labels: podLabelsOf(deployment) };
+  });
+
+  const outside: Endpoint = { namespace: 'default', labels: { app: 'curl' } };
+  const dns: Endpoint = { namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' } };
+  type Case = [from: string, to: string, port: number, expected: boolean];
+  const cases: Case[] = [
+    ['outside', 'gateway', 8080, true],
+    ['outside', 'orders', 8080, false],
+    ['outside', 'inventory', 8080, false],
+    ['outside', 'postgres', 5432, false],
+    ['gateway', 'orders', 8080, true],
+    ['gateway', 'inventory', 8080, true],
+    ['orders', 'inventory', 8080, true],
+    ['inventory', 'orders', 8080, false],
+    ['orders', 'postgres', 5432, true],
+    ['inventory', 'postgres', 5432, true],
+    ['gateway', 'postgres', 5432, false],
+    ['inventory', 'kube-dns', 53, true],
+    ['gateway', 'jaeger', 4317, true],
+    ['orders', 'jaeger', 4317, true],
+    ['inventory', 'jaeger', 4317, true],
+    ['orders', 'jaeger', 16686, false],
+    ['postgres', 'jaeger', 4317, false],
+  ];
+  const loadCases: Case[] = [
+    ['loadgen', 'gateway', 8080, true],
+    ['loadgen', 'orders', 8080, false],
+    ['loadgen', 'postgres', 5432, false],
+    ['loadgen', 'jaeger', 4317, false],
+  ];
+
+  for (const label of LABELS) {
+    test(`skaffold dev${label === 'default' ? '' : ` -p ${label}`}: ${label.split(',').includes('load') ? 'the request path and loadgen → gateway only' : 'the request path, nothing else'}`, (t) => {
+      const manifests: Manifest[] = [...objects(tracelab(renders(label))), ...objects(released(renders(label)))];
+      const policies = manifests.filter((m) => m.kind === 'NetworkPolicy');
+      const pod = (name: string): Endpoint | undefined => {
+        if (name === 'outside') return outside;
+        if (name === 'kube-dns') return dns;
+        if (name === 'jaeger') return jaeger;
+        const w = workloads(manifests).find((m) => m.metadata.name === name && m.metadata.namespace === 'tracelab');
+        assert.ok(w, `${name} is not rendered`);
+        return { namespace: 'tracelab', labels: podLabelsOf(w) };
+      };
+      const hasLoad = workloads(manifests).some((w) => w.metadata.name === 'loadgen');
+      assert.equal(hasLoad, label.split(',').includes('load'), 'loadgen is deployed exactly by profile load');
+      for (const [from, to, port, expected] of [...cases, ...(hasLoad ? loadCases : [])]) {
+        const a = pod(from);
+        const b = pod(to);
+        if (!a || !b) {
+          t.diagnostic(`${from} → ${to}:${port} not evaluated, Jaeger was not rendered: ${jaegerSkip}`);
+          continue;
+        }
+        assert.equal(allowed(policies, a, b, port), expected, `${from} → ${to}:${port} should be ${expected ? 'allowed' : 'denied'}`);
+      }
+    });
+  }
+});
