@@ -34,11 +34,15 @@ export function numberFromEnv(env: Env, name: string): number | undefined {
 /** Options win over variables; variables win over TraceLab's defaults. */
 export function resolveConfig(options: TracingOptions = {}, env: Env = process.env): ResolvedConfig {
   const pkg = mainPackage();
-  const exportTimeoutMillis =
+  const otlpTimeoutMillis =
     options.exportTimeoutMillis ??
     numberFromEnv(env, 'OTEL_EXPORTER_OTLP_TRACES_TIMEOUT') ??
     numberFromEnv(env, 'OTEL_EXPORTER_OTLP_TIMEOUT') ??
     DEFAULT_EXPORT_TIMEOUT_MILLIS;
+  const batchTimeoutMillis = numberFromEnv(env, 'OTEL_BSP_EXPORT_TIMEOUT');
+  // When the batch processor gives up on an export, the gRPC call must give up too: otherwise it stays
+  // in flight, its spans are counted neither exported nor failed, and shutdown waits for it.
+  const exportTimeoutMillis = Math.min(otlpTimeoutMillis, batchTimeoutMillis ?? Infinity);
   return {
     disabled: env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true',
     serviceName: options.serviceName ?? (env.OTEL_SERVICE_NAME?.trim() || pkg?.name?.replace(/^@[^/]+\//, '')),
@@ -56,7 +60,7 @@ export function resolveConfig(options: TracingOptions = {}, env: Env = process.e
       maxQueueSize: numberFromEnv(env, 'OTEL_BSP_MAX_QUEUE_SIZE'),
       maxExportBatchSize: numberFromEnv(env, 'OTEL_BSP_MAX_EXPORT_BATCH_SIZE'),
       scheduledDelayMillis: numberFromEnv(env, 'OTEL_BSP_SCHEDULE_DELAY'),
-      exportTimeoutMillis: numberFromEnv(env, 'OTEL_BSP_EXPORT_TIMEOUT') ?? exportTimeoutMillis,
+      exportTimeoutMillis: batchTimeoutMillis ?? exportTimeoutMillis,
     },
   };
 }

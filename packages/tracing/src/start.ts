@@ -7,7 +7,7 @@ import { SpanAccounting } from './span-accounting';
 import { ContextAttributesSpanProcessor } from './context-attributes';
 import { ErrorPolicySpanProcessor } from './error-policy';
 import { installExportErrorHandler } from './export-errors';
-import { createInstrumentations } from './instrumentations';
+import { createInstrumentations, INSTRUMENTATION_NAMES, unknownInstrumentationNames } from './instrumentations';
 import { baseResource, resourceDetectors } from './resource';
 import type { TracingHandle, TracingOptions } from './types';
 
@@ -29,6 +29,12 @@ export function startTracing(options: TracingOptions = {}): TracingHandle {
     const noop: TracingHandle = { enabled: false, stats: () => ({ ended: 0, exported: 0, failed: 0 }), flush: async () => true, shutdown: async () => true };
     g[HANDLE_KEY] = noop;
     return noop;
+  }
+  const unknown = unknownInstrumentationNames(config.disabledInstrumentations);
+  if (unknown.length > 0) {
+    process.stderr.write(
+      `tracing: OTEL_NODE_DISABLED_INSTRUMENTATIONS: unknown instrumentation ${unknown.map((n) => `"${n}"`).join(', ')} ignored; valid names: ${INSTRUMENTATION_NAMES.join(', ')}\n`,
+    );
   }
   const accounting = new SpanAccounting();
   let shutdown: Promise<boolean> | undefined;

@@ -18,6 +18,10 @@ export interface FakeCollectorOptions {
    * wire format, so that a load test's receiver costs little CPU next to the services it measures.
    */
   mode?: 'spans' | 'count';
+  /** Called with the spans of each export call as it arrives ("spans" mode), e.g. to print traces live. */
+  onSpans?: (spans: PlainSpan[]) => void;
+  /** False: hand spans to `onSpans` without keeping them, for a receiver that runs for hours. @default true */
+  keep?: boolean;
 }
 
 export class FakeCollector {
@@ -37,7 +41,8 @@ export class FakeCollector {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  async start(port = 0): Promise<this> {
+  /** Listens on `host:port`; port 0 picks a free one (read it from {@link port}). */
+  async start(port = 0, host = '127.0.0.1'): Promise<this> {
     const server = new Server();
     server.addService(
       {
@@ -54,7 +59,7 @@ export class FakeCollector {
       { Export: (call: ServerUnaryCall<Buffer, object>, done: sendUnaryData<object>) => this.onExport(call.request, done) },
     );
     this.port = await new Promise<number>((resolve, reject) =>
-      server.bindAsync(`127.0.0.1:${port}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
+      server.bindAsync(`${host.includes(':') ? `[${host}]` : host}:${port}`, ServerCredentials.createInsecure(), (err, bound) => (err ? reject(err) : resolve(bound))),
     );
     this.server = server;
     return this;
@@ -128,8 +133,9 @@ export class FakeCollector {
     this.requests++;
     const spans = fromOtlp(request);
     this.spanCount += spans.length;
-    this.received.push(...spans);
+    if (this.options.keep !== false) this.received.push(...spans);
     done(null, {});
+    this.options.onSpans?.(spans);
     for (const waiter of [...this.waiters]) waiter();
   }
 }

@@ -10,6 +10,8 @@ export {
   matches,
   renderTree,
   singleRoot,
+  statementOf,
   type SpanMatcher,
 } from './tree';
+export { formatTrace, isComplete, TraceAssembler, type AssembledTrace } from './trace-assembler';
 export type { AttributeValue, PlainSpan, SpanNode } from './types';

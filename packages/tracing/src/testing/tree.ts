@@ -74,16 +74,28 @@ export function errorSpans(spans: PlainSpan[]): PlainSpan[] {
   return spans.filter((s) => s.status.code === SpanStatusCode.ERROR);
 }
 
-/** An indented outline of a trace, for failure messages and for reading a trace in a terminal. */
+/**
+ * An indented outline of a trace, for failure messages and for reading a trace in a terminal: service,
+ * span name, kind, duration, ERROR mark, and the statement of database spans.
+ */
 export function renderTree(roots: SpanNode[]): string {
   const lines: string[] = [];
   const walk = (n: SpanNode, depth: number) => {
     const err = n.status.code === SpanStatusCode.ERROR ? ' ERROR' : '';
-    lines.push(`${'  '.repeat(depth)}${label(n)} [${SpanKind[n.kind]}] ${n.durationMs.toFixed(1)}ms${err}`);
+    const sql = statementOf(n);
+    lines.push(`${'  '.repeat(depth)}${label(n)} [${SpanKind[n.kind]}] ${n.durationMs.toFixed(1)}ms${err}${sql ? `  ${sql}` : ''}`);
     for (const c of n.children) walk(c, depth + 1);
   };
   roots.forEach((r) => walk(r, 0));
   return lines.join('\n');
+}
+
+/** The SQL of a database span on one line (current and older semantic conventions), without the sqlcommenter comment. */
+export function statementOf(span: PlainSpan, maxLength = 120): string | undefined {
+  const raw = span.attributes['db.query.text'] ?? span.attributes['db.statement'];
+  if (typeof raw !== 'string') return undefined;
+  const text = raw.replace(/\/\*traceparent=[^*]*\*\/\s*$/, '').replace(/\s+/g, ' ').trim();
+  return text.length > maxLength ? `${text.slice(0, maxLength - 1)}…` : text;
 }
 
 function label(s: PlainSpan): string {

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { NEST_INSTRUMENTATION_SCOPE } from './attributes';
-import { recordError } from './api';
-import { registerClientErrors } from './error-policy';
-import { setupInMemoryTracing, type InMemoryTracing } from './testing';
+import { NEST_INSTRUMENTATION_SCOPE } from '../src/attributes';
+import { recordError } from '../src/api';
+import { registerClientErrors } from '../src/error-policy';
+import { setupInMemoryTracing, type InMemoryTracing } from '../src/testing';
 
 class OutOfStockError extends Error {
   override name = 'OutOfStockError';

@@ -4,10 +4,10 @@ import { createServer, type Server, type Socket } from 'node:net';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freePort, startDevDatabase, type DevDatabase } from '@tracelab/devdb';
-import { FakeCollector } from './testing';
+import { FakeCollector } from '@tracelab/tracing/testing';
 
-const REGISTER = join(__dirname, 'register.js');
-const FIXTURE = join(__dirname, 'test-support', 'emit-span.js');
+const REGISTER = require.resolve('@tracelab/tracing/register');
+const FIXTURE = join(__dirname, 'fixtures', 'emit-span.js');
 
 interface FixtureResult {
   enabled: boolean;

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { DEFAULT_ENDPOINT, DEFAULT_EXPORT_TIMEOUT_MILLIS, isIgnoredPath, resolveConfig } from './config';
+import { DEFAULT_ENDPOINT, DEFAULT_EXPORT_TIMEOUT_MILLIS, isIgnoredPath, resolveConfig } from '../src/config';
 
 describe('configuration from OTEL_* variables', () => {
   test('defaults: localhost:4317, bounded export timeout, health paths ignored, tracing on', () => {
@@ -28,6 +28,9 @@ describe('configuration from OTEL_* variables', () => {
     });
     assert.deepEqual(c.batch, { maxQueueSize: 4096, maxExportBatchSize: 256, scheduledDelayMillis: undefined, exportTimeoutMillis: 800 });
     assert.equal(c.exportTimeoutMillis, 800);
+    const shorterBatch = resolveConfig({}, { OTEL_EXPORTER_OTLP_TIMEOUT: '10000', OTEL_BSP_EXPORT_TIMEOUT: '300' });
+    assert.equal(shorterBatch.exportTimeoutMillis, 300, 'the gRPC call gives up when the batch processor does');
+    assert.equal(shorterBatch.batch.exportTimeoutMillis, 300);
   });
 
   test('OTEL_SDK_DISABLED=true disables; service name and environment come from the environment', () => {

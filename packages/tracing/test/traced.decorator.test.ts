@@ -7,8 +7,8 @@ import { ApiOperation } from '@nestjs/swagger';
 import { DECORATORS } from '@nestjs/swagger/dist/constants';
 import { SpanStatusCode } from '@opentelemetry/api';
 import { lastValueFrom, Observable, of, throwError, timer, map } from 'rxjs';
-import { setupInMemoryTracing, type InMemoryTracing } from '../testing';
-import { Traced } from './traced.decorator';
+import { setupInMemoryTracing, type InMemoryTracing } from '../src/testing';
+import { Traced } from '../src/nest/traced.decorator';
 
 class Catalogue {
   @Traced()

@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { context, propagation, ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
-import { currentTraceId, getBaggage, logEvent, recordError, setTags, withBaggage, withSpan } from './api';
-import { setupInMemoryTracing, type InMemoryTracing } from './testing';
-import { withSpanAttributes } from './context-attributes';
-import { traceResponseHeader } from './trace-response';
+import { currentTraceId, getBaggage, logEvent, recordError, setTags, withBaggage, withSpan } from '../src/api';
+import { setupInMemoryTracing, type InMemoryTracing } from '../src/testing';
+import { withSpanAttributes } from '../src/context-attributes';
+import { traceResponseHeader } from '../src/trace-response';
 
 describe('tracing API: tags, logs, errors, child spans, propagation', () => {
   let tracing: InMemoryTracing;

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { ExportResultCode } from '@opentelemetry/core';
 import { BatchSpanProcessor, TracerProvider, type ReadableSpan, type SpanExporter } from '@opentelemetry/sdk-trace';
-import { SpanAccounting } from './span-accounting';
+import { SpanAccounting } from '../src/span-accounting';
 
 /** An exporter that takes `delayMs` per batch and succeeds or fails. */
 function exporter(delayMs: number, ok: boolean): SpanExporter {
