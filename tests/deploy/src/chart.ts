@@ -13,15 +13,15 @@ const chartVersion = (dir: string) => (parse(readFileSync(join(dir, 'Chart.yaml'
  * The chart a release installs: its chartPath; else the reference copy when it is that version; else
  * a copy pulled once with `helm pull` into .tracelab/charts; else a reason to skip (no network).
  */
-export function findChart(helm: string, release: HelmRelease, root = ROOT): ChartLookup {
+export function findChart(helm: string, release: HelmRelease, root = ROOT, cacheDir = join(ROOT, '.tracelab', 'charts')): ChartLookup {
   if (release.chartPath) return { dir: join(root, release.chartPath), from: release.chartPath };
   const { remoteChart: name, version, repo } = release;
   if (!name || !version || !repo) return { skip: `skipped: release ${release.name} names no chartPath, nor remoteChart, version and repo` };
   const reference = join(REFERENCE, 'charts', name);
   if (existsSync(join(reference, 'Chart.yaml')) && chartVersion(reference) === version) return { dir: reference, from: relative(root, reference) };
-  const cached = join(ROOT, '.tracelab', 'charts', `${name}-${version}`);
+  const cached = join(cacheDir, `${name}-${version}`);
   if (existsSync(join(cached, name, 'Chart.yaml'))) return { dir: join(cached, name), from: cached };
-  mkdirSync(join(ROOT, '.tracelab', 'charts'), { recursive: true });
+  mkdirSync(cacheDir, { recursive: true });
   const tmp = mkdtempSync(`${cached}.tmp-`);
   const pull = runTool(helm, ['pull', name, '--repo', repo, '--version', version, '--untar', '--untardir', tmp]);
   if (pull.status !== 0) {

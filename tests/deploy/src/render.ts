@@ -10,8 +10,9 @@ export const configLabel = (profiles: string[]) => (profiles.length ? profiles.j
 
 export interface ReleaseRender {
   release: HelmRelease;
-  /** Where the chart came from; undefined when it could not be had (then `skip` says why). */
+  /** Where the chart came from, and its folder; undefined when it could not be had (then `skip` says why). */
   chart?: string;
+  chartDir?: string;
   skip?: string;
   objects: Rendered[];
 }
@@ -58,7 +59,7 @@ export function renderRelease(tools: Tools, release: HelmRelease, label: string,
   const objects = parseObjects(template.stdout, `helm template ${release.name}`);
   // helm install puts the chart's namespaced objects into the release namespace.
   for (const { object } of objects) if (object.kind !== 'Namespace') object.metadata.namespace ??= release.namespace;
-  return { release, chart: chart.from, objects };
+  return { release, chart: chart.from, chartDir: chart.dir, objects };
 }
 
 const releaseCache = new Map<string, ReleaseRender>();

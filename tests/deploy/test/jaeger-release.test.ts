@@ -5,7 +5,7 @@ import { before, describe, test, type TestContext } from 'node:test';
 import { parse } from 'yaml';
 import type { ConfigRender, ReleaseRender } from '../src/render';
 import { restrictedViolations } from './support/pod-security';
-import { podLabelsOf, podSpecOf, readYaml, ROOT, workloads, type Container, type Manifest } from './support/repo';
+import { podLabelsOf, podSpecOf, readYaml, workloads, type Container, type Manifest } from './support/repo';
 import { LABELS, objects, renderAll, tracelab, UNSUPPORTED_PLATFORM } from './support/rendered';
 import { loadModels, typeName, unknownFields } from './support/strict-fields';
 import { schemaValidate } from './support/validate';
@@ -38,7 +38,7 @@ describe('Helm release jaeger, rendered from the chart with the values skaffold.
     t.diagnostic(`chart from ${release.chart}: ${chart.map((m) => `${m.kind}/${m.metadata.name}`).join(', ')}`);
     assert.deepEqual(chart.map((m) => `${m.kind}/${m.metadata.name}`).sort(), ['Deployment/jaeger', 'Service/jaeger', 'Service/jaeger-query', 'ServiceAccount/jaeger']);
     for (const m of chart) assert.equal(m.metadata.namespace, release.release.namespace);
-    const chartYaml = parse(readFileSync(join(ROOT, release.chart!, 'Chart.yaml'), 'utf8')) as { version: string };
+    const chartYaml = parse(readFileSync(join(release.chartDir!, 'Chart.yaml'), 'utf8')) as { version: string };
     assert.equal(chartYaml.version, release.release.version, 'the chart rendered is the version skaffold installs');
   });
 
