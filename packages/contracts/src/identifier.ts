@@ -9,7 +9,7 @@ export function Identifier(example: string): PropertyDecorator {
   return (target, key) => {
     Matches(ID_PATTERN, { message: `${String(key)} must be ${ID_RULE}` })(target, key);
     IsString()(target, key);
-    ApiProperty({ example })(target, key);
+    ApiProperty({ example, pattern: ID_PATTERN.source, minLength: 1, maxLength: 64 })(target, key);
   };
 }
 

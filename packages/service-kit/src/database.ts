@@ -12,8 +12,9 @@ export interface PoolOptions {
   /** Name shown in pg_stat_activity.application_name. */
   applicationName: string;
   /**
-   * How long a request waits for a new connection. A stopped server refuses at once; this bounds a
-   * server that does not answer at all. @default 2000
+   * How long a request waits for a connection: a free one from the pool (under a burst) or a new one.
+   * A stopped server refuses at once whatever this is; it bounds a server that does not answer.
+   * @default 5000
    */
   connectTimeoutMillis?: number;
 }
@@ -29,7 +30,7 @@ export function createPool(options: PoolOptions): Pool {
     connectionString: options.url,
     max: options.max ?? 10,
     application_name: options.applicationName,
-    connectionTimeoutMillis: options.connectTimeoutMillis ?? 2000,
+    connectionTimeoutMillis: options.connectTimeoutMillis ?? 5000,
     idleTimeoutMillis: 30_000,
   });
   pool.on('error', (error) => logger.warn(`idle PostgreSQL client failed: ${error.message}`));
