@@ -1,15 +1,17 @@
 // `npm run dev`: the whole of TraceLab on this machine. Builds, starts embedded PostgreSQL (or uses
 // DATABASE_URL) and the three services with tracing, prints where to look, stops cleanly on Ctrl-C.
+// `npm run dev -- --jaeger` starts a real Jaeger first (scripts/jaeger/local.mjs) and sends the spans there.
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { connect } from 'node:net';
 import { parseArgs } from 'node:util';
+import { startLocalJaeger } from './jaeger/local.mjs';
 
 const require = createRequire(import.meta.url);
-const endpoint = process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_ENDPOINT || 'http://localhost:4317';
+const launched = Date.now();
 const port = (name, fallback) => Number(process.env[`${name.toUpperCase()}_PORT`] ?? fallback);
 // `npm run dev -- --faults slow-query,n-plus-one` turns scenarios on for every request (docs/scenarios.md).
-const { values: args } = parseArgs({ options: { faults: { type: 'string' } } });
+const { values: args } = parseArgs({ options: { faults: { type: 'string' }, jaeger: { type: 'boolean' } } });
 const faults = args.faults ?? process.env.TRACELAB_FAULTS ?? '';
 
 const build = spawnSync('turbo', ['run', 'build', '--output-logs=errors-only'], {
@@ -17,6 +19,13 @@ const build = spawnSync('turbo', ['run', 'build', '--output-logs=errors-only'], 
   env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
 });
 if (build.status !== 0) process.exit(build.status ?? 1);
+
+// Jaeger's info lines are many; its warnings and errors are worth seeing beside the services'.
+const jaeger = args.jaeger
+  ? await startLocalJaeger({ onLine: (line) => /\t(warn|error)\t/i.test(line) && process.stdout.write(`jaeger    | ${line}\n`) })
+  : undefined;
+const jaegerReadyAfter = jaeger ? Date.now() - launched : 0;
+const endpoint = jaeger?.urls.otlpGrpc ?? (process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_ENDPOINT || 'http://localhost:4317');
 
 const { startStack } = require('@tracelab/devstack');
 const began = Date.now();
@@ -33,6 +42,9 @@ const stack = await startStack({
     TRACELAB_FAULT_INJECTION: process.env.TRACELAB_FAULT_INJECTION ?? 'true',
   },
   onLine: (service, line) => process.stdout.write(`${service.padEnd(9)} | ${line}\n`),
+}).catch(async (error) => {
+  await jaeger?.stop();
+  throw error;
 });
 
 const collectorUp = await reachable(endpoint);
@@ -40,8 +52,8 @@ console.log(`
 TraceLab is up in ${((Date.now() - began) / 1000).toFixed(1)} s (services ready ${(stack.readyAfterMillis / 1000).toFixed(1)} s after launch)
   API        ${stack.urls.gateway}/api/products    docs ${stack.urls.gateway}/docs
   orders     ${stack.urls.orders}    inventory ${stack.urls.inventory}
-  traces  →  ${endpoint} (OTLP gRPC)${collectorUp ? '   Jaeger UI: http://localhost:16686' : ''}
-${collectorUp ? '' : `  no collector answers at ${endpoint}: start Jaeger with\n    docker run --rm -p 16686:16686 -p 4317:4317 jaegertracing/jaeger:2.19.0\n  or deploy to Minikube (README "Run on Minikube"); the services keep running and retry.\n`}
+  traces  →  ${endpoint} (OTLP gRPC)${collectorUp && !jaeger ? '   Jaeger UI: http://localhost:16686' : ''}
+${jaeger ? jaegerLinks(jaeger.urls.ui) : ''}${collectorUp ? '' : `  no collector answers at ${endpoint}: \`npm run dev -- --jaeger\` starts one, or start Jaeger with\n    docker run --rm -p 16686:16686 -p 4317:4317 jaegertracing/jaeger:2.19.0\n  or deploy to Minikube (README "Run on Minikube"); the services keep running and retry.\n`}
   faults     ${faults || 'none for every request'}; per request: -H 'baggage: tracelab.fault=<name>' (docs/scenarios.md)
 Try: curl -s -XPOST ${stack.urls.gateway}/api/orders -H 'content-type: application/json' -d '{"customerId":"c1","items":[{"sku":"SKU-001","quantity":1}]}'
 Ctrl-C stops everything.`);
@@ -51,11 +63,19 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
   process.on(signal, async () => {
     if (stopping) return;
     stopping = true;
-    console.log('\nstopping services and PostgreSQL…');
+    console.log(`\nstopping services and PostgreSQL${jaeger ? ' and Jaeger' : ''}…`);
     await stack.stop();
+    await jaeger?.stop();
     console.log('stopped');
     process.exit(0);
   });
+}
+
+function jaegerLinks(ui) {
+  const search = (service) => `${ui}/search?service=${service}`;
+  return `  Jaeger UI  ${ui}   (up ${(jaegerReadyAfter / 1000).toFixed(1)} s after \`npm run dev\` began)
+    search   ${['gateway', 'orders', 'inventory'].map(search).join('\n             ')}
+`;
 }
 
 function reachable(url) {

@@ -1,0 +1,122 @@
+// Starts a Jaeger v2 all-in-one binary and waits, bounded, until its health check says it is up.
+// Shared by `npm run dev -- --jaeger` and tests/jaeger. Every listener is set here, so a test can
+// run on free ports while local mode keeps Jaeger's usual 4317/4318/16686.
+import { spawn } from 'node:child_process';
+import { createServer } from 'node:net';
+import { fileURLToPath } from 'node:url';
+
+export const localConfig = fileURLToPath(new URL('./local.yaml', import.meta.url));
+export const defaultPorts = { otlpGrpc: 4317, otlpHttp: 4318, query: 16686, queryGrpc: 16685, health: 13133 };
+const portNames = { otlpGrpc: 'OTLP gRPC', otlpHttp: 'OTLP HTTP', query: 'UI and query API', queryGrpc: 'query gRPC', health: 'health check' };
+
+/** The --set arguments that put every listener of local.yaml on `host` and `ports`. */
+export function endpointArgs(host, ports) {
+  return [
+    `--set=receivers.otlp.protocols.grpc.endpoint=${host}:${ports.otlpGrpc}`,
+    `--set=receivers.otlp.protocols.http.endpoint=${host}:${ports.otlpHttp}`,
+    `--set=extensions.jaeger_query.http.endpoint=${host}:${ports.query}`,
+    `--set=extensions.jaeger_query.grpc.endpoint=${host}:${ports.queryGrpc}`,
+    `--set=extensions.healthcheckv2.http.endpoint=${host}:${ports.health}`,
+  ];
+}
+
+/**
+ * @param {{ bin: string, host?: string, ports?: Partial<typeof defaultPorts>, args?: string[], uiAssets?: string,
+ *   maxTraces?: number, onLine?: (line: string) => void, readyTimeoutMs?: number, env?: NodeJS.ProcessEnv }} options
+ *   `args` replaces the configuration arguments (default: local.yaml, the endpoints, the storage bound).
+ */
+export async function startJaeger(options) {
+  const host = options.host ?? '127.0.0.1';
+  const ports = { ...defaultPorts, ...options.ports };
+  const args = options.args ?? [
+    `--config=${localConfig}`,
+    ...endpointArgs(host, ports),
+    `--set=extensions.jaeger_storage.backends.some_storage.memory.max_traces=${options.maxTraces ?? 20000}`,
+  ];
+  if (!options.args) {
+    for (const [key, port] of Object.entries(ports)) {
+      if (!(await portFree(host, port))) throw new Error(`port ${port} (${portNames[key]}) on ${host} is already in use; is another Jaeger running?`);
+    }
+  }
+  if (options.uiAssets) args.push(`--set=extensions.jaeger_query.ui.assets_path=${options.uiAssets}`);
+
+  const child = spawn(options.bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
+  const recent = [];
+  let buffered = '';
+  const onData = (chunk) => {
+    buffered += chunk;
+    const lines = buffered.split('\n');
+    buffered = lines.pop() ?? '';
+    for (const line of lines) {
+      recent.push(line);
+      if (recent.length > 30) recent.shift();
+      options.onLine?.(line);
+    }
+  };
+  child.stdout.setEncoding('utf8').on('data', onData);
+  child.stderr.setEncoding('utf8').on('data', onData);
+  const exited = new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+  const spawnError = new Promise((resolve) => child.once('error', resolve));
+
+  const began = Date.now();
+  const healthUrl = `http://${host}:${ports.health}/status`;
+  const jaeger = {
+    process: child,
+    args,
+    urls: { ui: `http://${localhost(host)}:${ports.query}`, otlpGrpc: `http://${localhost(host)}:${ports.otlpGrpc}`, otlpHttp: `http://${localhost(host)}:${ports.otlpHttp}`, health: healthUrl },
+    readyAfterMs: 0,
+    log: () => [...recent],
+    /** SIGTERM, then SIGKILL after 5 s: a Jaeger that hangs on shutdown must not hang the caller. */
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
+      child.kill('SIGTERM');
+      await exited;
+      clearTimeout(kill);
+    },
+  };
+  const deadline = began + (options.readyTimeoutMs ?? 30_000);
+  while (Date.now() < deadline) {
+    const early = await Promise.race([exited, spawnError, delay(200).then(() => undefined)]);
+    if (early instanceof Error) throw new Error(`cannot run ${options.bin}: ${early.message}`);
+    if (early) throw new Error(`Jaeger exited (${early.code ?? early.signal}) before it was up: ${lastError(recent)}`);
+    if (await healthy(healthUrl)) {
+      jaeger.readyAfterMs = Date.now() - began;
+      return jaeger;
+    }
+  }
+  await jaeger.stop();
+  throw new Error(`Jaeger did not answer ${healthUrl} within ${options.readyTimeoutMs ?? 30_000} ms: ${lastError(recent)}`);
+}
+
+/** True when Jaeger at `uiUrl` serves the placeholder page a build without UI assets has. */
+export async function servesPlaceholder(uiUrl) {
+  const res = await fetch(uiUrl, { signal: AbortSignal.timeout(3000) });
+  return /placeholder for the Jaeger UI/.test(await res.text());
+}
+
+async function healthy(url) {
+  try {
+    const res = await fetch(url, { signal: AbortSignal.timeout(1000) });
+    return res.ok;
+  } catch {
+    return false;
+  }
+}
+
+export function portFree(host, port) {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.once('error', () => resolve(false));
+    server.listen({ host, port, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+/** The line that says why Jaeger stopped: its last error, else its last line. */
+function lastError(lines) {
+  const line = [...lines].reverse().find((l) => /error|Error|failed/.test(l)) ?? lines.at(-1) ?? '(no output)';
+  return line.slice(0, 500);
+}
+
+const localhost = (host) => (host === '0.0.0.0' || host === '::' ? 'localhost' : host);
+const delay = (ms) => new Promise((r) => setTimeout(r, ms));

@@ -1,0 +1,94 @@
+// One Jaeger per test file: the binary scripts/jaeger finds (JAEGER_BIN, PATH, or the one
+// `npm run jaeger:build` left), on free ports, with the Jaeger UI from ../shared when present.
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { freePort } from '@tracelab/devdb';
+
+/** The checkout root: the first directory above this file whose package.json is the monorepo's. */
+export const root = (() => {
+  let dir = __dirname;
+  while (!existsSync(join(dir, 'turbo.json'))) dir = resolve(dir, '..');
+  return dir;
+})();
+
+export interface Ports {
+  otlpGrpc: number;
+  otlpHttp: number;
+  query: number;
+  queryGrpc: number;
+  health: number;
+}
+export interface RunningJaeger {
+  process: import('node:child_process').ChildProcess;
+  args: string[];
+  urls: { ui: string; otlpGrpc: string; otlpHttp: string; health: string };
+  readyAfterMs: number;
+  log(): string[];
+  stop(): Promise<void>;
+}
+interface StartModule {
+  startJaeger(options: {
+    bin: string;
+    host?: string;
+    ports?: Partial<Ports>;
+    args?: string[];
+    uiAssets?: string;
+    maxTraces?: number;
+    onLine?: (line: string) => void;
+    readyTimeoutMs?: number;
+    env?: NodeJS.ProcessEnv;
+  }): Promise<RunningJaeger>;
+  endpointArgs(host: string, ports: Ports): string[];
+  localConfig: string;
+}
+type Located = { bin: string; source: string; version?: string; ui?: string } | { missing: string };
+interface LocateModule {
+  findJaeger(env?: NodeJS.ProcessEnv): Located;
+  uiAssets(version?: string): string | undefined;
+}
+
+// The helpers are ES modules shared with scripts/dev.mjs; import() loads them from this CommonJS test.
+const load = async <T>(file: string) => (await import(pathToFileURL(join(root, 'scripts/jaeger', file)).href)) as T;
+export const scripts = async () => ({ ...(await load<StartModule>('start.mjs')), ...(await load<LocateModule>('locate.mjs')) });
+
+/** The binary, or the one-line reason the tests skip. Computed once, before describe() needs it. */
+export const located: Located = (() => {
+  // locate.mjs has no top-level await, so Node 24 can require() it synchronously here.
+  const { findJaeger } = require(join(root, 'scripts/jaeger/locate.mjs')) as LocateModule;
+  return findJaeger();
+})();
+export const skipReason = 'missing' in located ? `${located.missing} (run \`npm run jaeger:build\`, needs Go)` : false;
+if (skipReason) console.log(`tests/jaeger skipped: ${skipReason}`);
+
+/** Five distinct free ports (the kernel may hand the same ephemeral port out twice in a row). */
+export async function freePorts(): Promise<Ports> {
+  const ports = new Set<number>();
+  while (ports.size < 5) ports.add(await freePort());
+  const [otlpGrpc, otlpHttp, query, queryGrpc, health] = [...ports];
+  return { otlpGrpc, otlpHttp, query, queryGrpc, health };
+}
+
+/** Starts Jaeger with TraceLab's local configuration on free ports; the UI from ../shared when the binary has none. */
+export async function startTestJaeger(options: { ui?: boolean } = {}): Promise<{ jaeger: RunningJaeger; ui?: string; version: string }> {
+  if ('missing' in located) throw new Error(located.missing);
+  const { startJaeger, uiAssets } = await scripts();
+  const ui = options.ui === false ? undefined : uiAssets(located.ui);
+  const start = async () => startJaeger({ bin: located.bin, ports: await freePorts(), uiAssets: ui, readyTimeoutMs: 30_000 });
+  // Other processes on this machine take ephemeral ports too: one more try if one was taken in between.
+  const jaeger = await start().catch((error: Error) => (/address already in use/.test(error.message) ? start() : Promise.reject(error)));
+  return { jaeger, ui, version: located.version ?? versionOf(located.bin) };
+}
+
+/** `jaeger version` prints JSON with gitVersion; a release binary (JAEGER_BIN) has it set. */
+function versionOf(bin: string): string {
+  const out = spawnSync(bin, ['version'], { encoding: 'utf8', timeout: 10_000 });
+  return /"gitVersion":\s*"([^"]+)"/.exec(`${out.stdout}${out.stderr}`)?.[1] ?? 'unknown';
+}
+
+/** True when a Jaeger version such as "v2.13.0" is at least major.minor. */
+export function atLeast(version: string, major: number, minor: number): boolean {
+  const m = /^v?(\d+)\.(\d+)/.exec(version);
+  return !!m && (Number(m[1]) > major || (Number(m[1]) === major && Number(m[2]) >= minor));
+}
