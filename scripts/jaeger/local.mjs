@@ -50,7 +50,7 @@ export async function startLocalJaeger({ log = console.log, onLine } = {}) {
     log(`Jaeger ${found.version ?? ''} from ${found.source} (${found.bin}) up in ${(jaeger.readyAfterMs / 1000).toFixed(1)} s; ${uiNote}`.replace('  ', ' '));
     return jaeger;
   } catch (error) {
-    log(`Jaeger not started: ${error.message}\n${howToGetJaeger}\n  going on without it: spans go to ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT || 'http://localhost:4317'} and are dropped while nothing listens.`);
+    log(`Jaeger not started: ${error.message}\n${howToGetJaeger}\n  going on without it, exporting to ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT || 'http://localhost:4317'} as plain \`npm run dev\` does.`);
     return undefined;
   }
 }

@@ -56,6 +56,10 @@ export async function startJaeger(options) {
   child.stdout.setEncoding('utf8').on('data', onData);
   child.stderr.setEncoding('utf8').on('data', onData);
   const exited = new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
+  // A caller that exits without stop() (a failed test file, process.exit) must not leave Jaeger running.
+  const killOnExit = () => child.kill('SIGKILL');
+  process.once('exit', killOnExit);
+  child.once('close', () => process.off('exit', killOnExit));
   const spawnError = new Promise((resolve) => child.once('error', resolve));
 
   const began = Date.now();
