@@ -7,7 +7,10 @@ import { createPool, inTransaction } from './database';
 import { isDatabaseUnavailable } from './database-errors';
 import { DatabaseModule } from './database.module';
 
-/** A real PostgreSQL with a persistent data directory, stopped and started again by the test. */
+/**
+ * A real PostgreSQL with a persistent data directory, stopped and started again by the test; always
+ * embedded (externalUrl ''), since a server named by DATABASE_URL is not the test's to stop.
+ */
 describe('a pool survives PostgreSQL going away and coming back', () => {
   const dataDir = `/tmp/tl-service-kit-outage-${process.pid}/pg`;
   let port: number;
@@ -17,7 +20,7 @@ describe('a pool survives PostgreSQL going away and coming back', () => {
   before(async () => {
     mkdirSync(dataDir.replace(/\/pg$/, ''), { recursive: true, mode: 0o755 });
     port = await freePort();
-    db = await startDevDatabase({ dataDir, port, databases: ['outage'] });
+    db = await startDevDatabase({ dataDir, port, databases: ['outage'], externalUrl: '' });
     pool = createPool({ url: db.urlFor('outage'), applicationName: 'outage-test', max: 4 });
   });
   after(async () => {
@@ -58,7 +61,7 @@ describe('a pool survives PostgreSQL going away and coming back', () => {
     console.log(`while down: 5 queries failed, slowest ${slowest.toFixed(1)} ms`);
     assert.ok(slowest <= 100, `a query against a stopped server failed after ${slowest.toFixed(1)} ms`);
 
-    db = await startDevDatabase({ dataDir, port });
+    db = await startDevDatabase({ dataDir, port, externalUrl: '' });
     const restarted = performance.now();
     const { rows } = await pool.query<{ one: number }>('SELECT 1 AS one');
     const firstSuccess = performance.now() - restarted;
