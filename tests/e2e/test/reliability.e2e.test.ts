@@ -6,17 +6,8 @@ import { freePort, startDevDatabase, type DevDatabase } from '@tracelab/devdb';
 import { startStack, type ServiceName, type Stack } from '@tracelab/devstack';
 import { FakeCollector, renderTree, buildTrees } from '@tracelab/tracing/testing';
 import { Client } from 'pg';
+import { exitedServices, median, query, request, summary, until, type Sent } from './reliability-support';
 import { traceOf } from './support';
-
-interface Sent {
-  path: string;
-  startedAt: number;
-  millis: number;
-  status: number;
-  body: Record<string, unknown>;
-  traceId?: string;
-  retryAfter: string | null;
-}
 
 /**
  * What a user of TraceLab lives through when PostgreSQL goes away: a real embedded server with a
@@ -65,30 +56,10 @@ describe('reliability: database outage, pending orders, burst, SIGTERM', { skip:
     rmSync(base, { recursive: true, force: true });
   });
 
-  async function send(method: string, path: string, body?: unknown, base = api): Promise<Sent> {
-    const startedAt = performance.now();
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: body === undefined ? {} : { 'content-type': 'application/json' },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    const millis = performance.now() - startedAt;
-    const traceId = /^00-([0-9a-f]{32})-/.exec(res.headers.get('traceresponse') ?? '')?.[1];
-    return { path: base === api ? path : `${base}${path}`, startedAt, millis, status: res.status, body: text ? JSON.parse(text) : {}, traceId, retryAfter: res.headers.get('retry-after') };
-  }
+  const send = (method: string, path: string, body?: unknown, base = api) => request(base, method, path, body, base !== api);
   const order = (customerId: string, sku: string, quantity = 1) => send('POST', '/api/orders', { customerId, items: [{ sku, quantity }] });
 
-  async function sql<T extends Record<string, unknown>>(database: string, text: string, params: unknown[] = []): Promise<T[]> {
-    const c = new Client({ connectionString: db.urlFor(database) });
-    c.on('error', () => {});
-    await c.connect();
-    try {
-      return (await c.query<T>(text, params)).rows;
-    } finally {
-      await c.end();
-    }
-  }
+  const sql = <T extends Record<string, unknown>>(database: string, text: string, params: unknown[] = []) => query<T>(db.urlFor(database), text, params);
   const pendingCount = async (customers = '%') =>
     (await sql<{ n: number }>('orders', "SELECT count(*)::int AS n FROM orders WHERE status = 'pending' AND customer_id LIKE $1", [customers]))[0].n;
 
@@ -96,27 +67,8 @@ describe('reliability: database outage, pending orders, burst, SIGTERM', { skip:
     db = await startDevDatabase({ dataDir: `${base}/pg`, port });
   }
 
-  /** Services whose process is gone: must stay 0 whatever PostgreSQL does. */
-  function exited(): ServiceName[] {
-    return (Object.entries(stack.pids()) as Array<[ServiceName, number]>).filter(([, pid]) => {
-      try {
-        process.kill(pid, 0);
-        return false;
-      } catch {
-        return true;
-      }
-    }).map(([name]) => name);
-  }
-
-  async function until<T>(what: string, probe: () => Promise<T | undefined | false>, timeoutMs = 15_000): Promise<T> {
-    const deadline = Date.now() + timeoutMs;
-    for (;;) {
-      const value = await probe().catch(() => undefined);
-      if (value) return value;
-      if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-      await new Promise((r) => setTimeout(r, 50));
-    }
-  }
+  /** Services whose process is gone: must stay none whatever PostgreSQL does. */
+  const exited = () => exitedServices(stack);
 
   const ready = async (service: ServiceName) => (await fetch(`${stack.urls[service]}/health/ready`, { signal: AbortSignal.timeout(3000) })).status;
 
@@ -287,11 +239,15 @@ describe('reliability: database outage, pending orders, burst, SIGTERM', { skip:
     const results = await Promise.all(Array.from({ length: 300 }, (_, i) => order(`c-burst-${i % 7}`, 'SKU-010')));
     const count = (status: number) => results.filter((r) => r.status === status).length;
     const stock = (await sql<{ stock: number }>('inventory', "SELECT stock FROM products WHERE sku = 'SKU-010'"))[0].stock;
-    figures.push(`burst: 300 concurrent orders for 5 in stock: ${count(201)} × 201, ${count(409)} × 409, others ${results.length - count(201) - count(409)}; stock left ${stock}; pending ${await pendingCount('c-burst-%')}`);
+    const reserved = (await sql<{ n: number }>('inventory', "SELECT coalesce(sum(quantity), 0)::int AS n FROM reservations WHERE sku = 'SKU-010'"))[0].n;
+    figures.push(`burst: 300 concurrent orders for 5 in stock: ${summary(results)}; stock left ${stock}, reserved ${reserved}; pending ${await pendingCount('c-burst-%')}`);
     assert.equal(count(201), 5, summary(results));
-    assert.equal(count(409), 295, summary(results));
     assert.equal(stock, 0);
+    assert.equal(reserved, 5, 'exactly the 5 confirmed orders hold stock');
     assert.equal(await pendingCount('c-burst-%'), 0);
+    // Every refusal is "sold out" (409); on a starved CPU some may instead be shed as a clean 503
+    // (no connection free within 5 s) or 504 (inventory slower than its timeout): never a 500/502.
+    for (const r of results) assert.ok([201, 409, 503, 504].includes(r.status), `${r.status} ${JSON.stringify(r.body)}`);
   });
 
   test('SIGTERM to orders with requests in flight: each ends 2xx or a clean 503, none pending, spans flushed', async () => {
@@ -320,14 +276,3 @@ describe('reliability: database outage, pending orders, burst, SIGTERM', { skip:
     }
   });
 });
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[sorted.length >> 1] ?? Number.NaN;
-}
-
-function summary(sent: Array<{ status: number }>): string {
-  const counts = new Map<number, number>();
-  for (const s of sent) counts.set(s.status, (counts.get(s.status) ?? 0) + 1);
-  return [...counts].map(([status, n]) => `${n} × ${status}`).join(', ') || 'none';
-}
