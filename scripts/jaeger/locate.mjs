@@ -31,7 +31,10 @@ export function findJaeger(env = process.env) {
   return { missing: 'no Jaeger binary: JAEGER_BIN is unset, no `jaeger` on PATH, and `npm run jaeger:build` has not built one' };
 }
 
-/** The UI release build for `version` (e.g. 'v1.76.0'), else the newest one present; undefined without ../shared. */
+/**
+ * The UI release build for `version` (e.g. 'v1.76.0'), else the newest one present; undefined without
+ * ../shared. Pair them: the v2.19.0 UI searches through /api/v3/trace-summaries, which Jaeger 2.13 lacks.
+ */
 export function uiAssets(version) {
   const preferred = [version, ...candidates.map((c) => c.ui)].filter(Boolean);
   return preferred.map((v) => join(uiRoot, v)).find((dir) => existsSync(join(dir, 'index.html')));

@@ -24,18 +24,20 @@ async function main() {
     await order(api, 'c-warmup', [['SKU-005', 1]]); // first requests open connections and plan queries
     const placed = await order(api, 'customer-42', [['SKU-001', 2], ['SKU-002', 1]]);
     const id = (placed.body as { id: string }).id;
-    const exception = await call(api, 'GET', `/api/orders/${id}`, fault('exception'));
     for (let i = 0; i < 5; i++) await order(api, 'customer-42', [['SKU-006', 1]]);
     await call(api, 'GET', '/api/customers/customer-42/orders'); // warm the product lookups too
     const ladder = await call(api, 'GET', '/api/customers/customer-42/orders', fault('n-plus-one'));
     const staircase = await call(api, 'GET', '/api/customers/customer-42/orders', fault('sequential-fanout'));
+    // Last, so the search page (most recent first) opens on the failed request and its error count.
+    await order(api, 'customer-42', [['SKU-003', 1]]);
+    const exception = await call(api, 'GET', `/api/orders/${id}`, fault('exception'));
     for (const r of [placed, exception, ladder, staircase]) await waitForTrace(base, r.traceId);
 
     mkdirSync(OUT, { recursive: true });
     const page = await browser.context.newPage();
     await page.setViewportSize({ width: 1280, height: 720 });
     await searchService(page, base, 'gateway');
-    await shot(page, 'jaeger-search');
+    await shot(page, 'jaeger-search', false); // the first results say it; the whole list is long
     await trace(page, base, placed.traceId, 'jaeger-order');
     await trace(page, base, ladder.traceId, 'jaeger-n-plus-one');
     await trace(page, base, staircase.traceId, 'jaeger-sequential-fanout');
@@ -68,11 +70,11 @@ async function widenNames(page: Page) {
   await page.mouse.up();
 }
 
-async function shot(page: Page, name: string) {
+async function shot(page: Page, name: string, fullPage = true) {
   await page.mouse.move(0, 0); // no hover highlight in the picture
   await page.waitForTimeout(300);
   const path = join(OUT, `${name}.png`);
-  await page.screenshot({ path, fullPage: true });
+  await page.screenshot({ path, fullPage });
   console.log(`wrote ${path}`);
 }
 
