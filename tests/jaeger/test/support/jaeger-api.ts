@@ -28,15 +28,15 @@ interface V3Result {
   result?: { resourceSpans?: Array<{ resource?: { attributes?: OtlpKv[] }; scopeSpans?: Array<{ scope?: { name?: string }; spans?: OtlpSpan[] }> }> };
 }
 
-async function getJson(url: string): Promise<{ status: number; body: unknown }> {
-  const res = await fetch(url, { signal: AbortSignal.timeout(5000) });
+async function getJson(url: string, timeoutMs = 5000): Promise<{ status: number; body: unknown }> {
+  const res = await fetch(url, { signal: AbortSignal.timeout(timeoutMs) });
   const text = await res.text();
   return { status: res.status, body: text ? JSON.parse(text) : undefined };
 }
 
 /** GET /api/v3/traces/{id}: spans as PlainSpan, [] while Jaeger has not got the trace (404). */
-export async function v3Trace(ui: string, traceId: string): Promise<PlainSpan[]> {
-  const { status, body } = await getJson(`${ui}/api/v3/traces/${traceId}`);
+export async function v3Trace(ui: string, traceId: string, timeoutMs?: number): Promise<PlainSpan[]> {
+  const { status, body } = await getJson(`${ui}/api/v3/traces/${traceId}`, timeoutMs);
   if (status === 404) return [];
   if (status !== 200) throw new Error(`GET /api/v3/traces/${traceId}: ${status} ${JSON.stringify(body).slice(0, 300)}`);
   return fromV3(body as V3Result);
@@ -134,7 +134,7 @@ export async function waitForTrace(ui: string, traceId: string, timeoutMs = 20_0
   let last: PlainSpan[] = [];
   let stableSince = 0;
   while (Date.now() < deadline) {
-    const spans = await v3Trace(ui, traceId).catch(() => last);
+    const spans = await v3Trace(ui, traceId, Math.max(100, Math.min(5000, deadline - Date.now()))).catch(() => last);
     const complete = spans.some((s) => s.service === 'gateway' && s.kind === SERVER);
     if (complete && spans.length === last.length) {
       if (Date.now() - stableSince >= 400) return spans;
