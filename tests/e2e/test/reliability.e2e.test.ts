@@ -205,6 +205,7 @@ describe('reliability: database outage, pending orders, burst, SIGTERM', { skip:
     }
     const a = await answerA;
     assert.deepEqual([a.status, a.body.service, b.status, b.body.service], [503, 'orders', 503, 'orders'], `${JSON.stringify(a.body)} ${JSON.stringify(b.body)}`);
+    assert.deepEqual([a.body.orderId, b.body.orderId], [idA, idB], 'the 503 names the order left pending, so a client need not place it again');
     assert.deepEqual(exited(), []);
 
     const restarted = performance.now();

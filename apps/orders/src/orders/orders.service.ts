@@ -1,5 +1,5 @@
 import { HttpException, Injectable, Logger } from '@nestjs/common';
-import { httpError } from '@tracelab/service-kit';
+import { httpError, isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '@tracelab/service-kit';
 import { TraceService } from '@tracelab/tracing';
 import { randomUUID } from 'node:crypto';
 import { InventoryClient } from '../inventory/inventory.client';
@@ -18,12 +18,30 @@ export class OrdersService {
 
   /**
    * pending → reserve stock → confirmed, or rejected with the reason. Whatever inventory does, the
-   * order never stays pending: a failure settles it as rejected before the error goes back up.
+   * order never stays pending: a failure settles it as rejected before the error goes back up. Only
+   * losing our own database after the INSERT can leave it pending; the reconciler settles it then.
    */
   async place(input: CreateOrderDto): Promise<OrderDto> {
     const id = randomUUID();
     this.trace.setTags({ 'order.id': id, 'order.item_count': input.items.length });
     await this.orders.createPending(id, input.customerId, input.items);
+    try {
+      return await this.reserveAndSettle(id, input);
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) throw error;
+      // Retrying would place a second order: the body names this one, so the client can look it up.
+      this.trace.recordError(error);
+      throw httpError(503, {
+        message: `orders lost its database; order ${id} stays pending until the reconciler settles it`,
+        service: 'orders',
+        orderId: id,
+        cause: (error as { code?: string }).code,
+        retryAfterSeconds: RETRY_AFTER_SECONDS,
+      });
+    }
+  }
+
+  private async reserveAndSettle(id: string, input: CreateOrderDto): Promise<OrderDto> {
     try {
       await this.inventory.reserve(id, input.items);
     } catch (error) {
