@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { blockingPath, checkServerAccess, DevDatabaseError, SEARCH, WRITE, type OsUser } from './preflight';
 import { freePort, startDevDatabase } from './index';
@@ -26,6 +26,8 @@ describe('preflight: can the server user reach what it needs?', () => {
     assert.match(blockingPath(`${root}/locked/pg/data`, stranger, SEARCH | WRITE) ?? '', new RegExp(`^${root}/locked `));
     assert.equal(blockingPath(`${root}/open/new/data`, stranger, SEARCH | WRITE), undefined, 'root creates the missing part and hands it over');
     assert.match(blockingPath(`${root}/open/data`, stranger, SEARCH | WRITE) ?? '', /open\/data/, 'an existing data directory must be writable');
+    symlinkSync(`${root}/locked/inside`, `${root}/open/link`);
+    assert.match(blockingPath(`${root}/open/link/initdb`, stranger, SEARCH) ?? '', new RegExp(`^${root}/locked `), 'a symlink is followed to where the kernel goes');
   });
 
   test('one DevDatabaseError naming the blocking directory and every fix', () => {

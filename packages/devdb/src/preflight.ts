@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from 'node:fs';
+import { readFileSync, realpathSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 
 /** Why embedded PostgreSQL cannot start; its message is the whole story, so it prints without a stack. */
@@ -72,6 +72,8 @@ export function blockingPath(path: string, user: OsUser, need: number): string |
     }
     need = X;
   }
+  // The kernel walks the real path: a symlink's own directory does not matter, its target's do.
+  target = realpathSync(target);
   const chain: string[] = [];
   for (let p = dirname(target); ; p = dirname(p)) {
     chain.unshift(p);
