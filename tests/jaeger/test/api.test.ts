@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import type { Stack } from '@tracelab/devstack';
 import { assertDescendant, errorSpans, findSpan, findSpans, renderTree, singleRoot, type PlainSpan } from '@tracelab/tracing/testing';
 import { CLIENT, fromLegacy, legacyTrace, SERVER, waitForTrace } from './support/jaeger-api';
-import { skipReason, startTestJaeger, type RunningJaeger } from './support/jaeger';
+import { jaegerSuite, startTestJaeger, type RunningJaeger } from './support/jaeger';
 import { order, startTracedStack } from './support/stack';
 
 const PG_SCOPE = '@opentelemetry/instrumentation-pg';
@@ -39,7 +39,7 @@ function assertOrderTrace(spans: PlainSpan[], where: string) {
   assert.ok(!spans.some((s) => /health/.test(s.name)), `${where}: health routes make no spans`);
 }
 
-describe('a trace read back from real Jaeger through its query API', { skip: skipReason }, () => {
+jaegerSuite('a trace read back from real Jaeger through its query API', () => {
   let jaeger: RunningJaeger;
   let stack: Stack;
   let api: string;

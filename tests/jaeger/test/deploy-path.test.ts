@@ -2,10 +2,10 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { existsSync, globSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import { parseAllDocuments, parse } from 'yaml';
 import type { ProbeResult } from './support/chart-probe';
-import { located, root, skipReason } from './support/jaeger';
+import { jaegerSuite, located, root } from './support/jaeger';
 
 const CHART_PORTS = { otlpGrpc: 4317, otlpHttp: 4318, query: 16686, health: 13133 };
 
@@ -15,7 +15,7 @@ const CHART_PORTS = { otlpGrpc: 4317, otlpHttp: 4318, query: 16686, health: 1313
  * namespace (root + unshare), so it listens on the chart's real ports (4317, 13133, and the many
  * others of its built-in configuration) without colliding with anything on this machine.
  */
-describe('the deploy path: the chart\'s arguments on the real binary, and k8s/ pointing where it listens', { skip: skipReason }, () => {
+jaegerSuite('the deploy path: the chart\'s arguments on the real binary, and k8s/ pointing where it listens', () => {
   const chartArgs: string[] = parse(readFileSync(join(root, 'helm-values/jaeger.yaml'), 'utf8')).jaeger.args;
   let probe: ProbeResult;
   let namespaceMissing = '';

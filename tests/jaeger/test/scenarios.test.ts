@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import type { Stack } from '@tracelab/devstack';
 import { buildTrees, errorSpans, findSpan, renderTree, type PlainSpan } from '@tracelab/tracing/testing';
 import { CLIENT, ERROR, searchByTag, SERVER, UNSET, v3SearchByAttributes, waitForTrace } from './support/jaeger-api';
-import { atLeast, skipReason, startTestJaeger, type RunningJaeger } from './support/jaeger';
+import { atLeast, jaegerSuite, startTestJaeger, type RunningJaeger } from './support/jaeger';
 import { call, order as placeOrder, startTracedStack, type Call } from './support/stack';
 
 const PG_SCOPE = '@opentelemetry/instrumentation-pg';
@@ -16,7 +16,7 @@ const ms = (n: number) => `${n.toFixed(1)} ms`;
  * signature asserted on the trace Jaeger stores and returns (not on what an exporter sent), each
  * also found by Jaeger's own tag search for `tracelab.fault=<name>`.
  */
-describe('fault scenarios as Jaeger shows them', { skip: skipReason }, () => {
+jaegerSuite('fault scenarios as Jaeger shows them', () => {
   let jaeger: RunningJaeger;
   let stack: Stack;
   let api: string;

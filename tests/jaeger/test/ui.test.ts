@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
-import { after, before, describe, test } from 'node:test';
+import { after, before, test } from 'node:test';
 import type { Stack } from '@tracelab/devstack';
 import { buildTrees, errorSpans, type PlainSpan, type SpanNode } from '@tracelab/tracing/testing';
 import type { Page } from 'playwright-core';
 import { browserSkipReason, launchChromium, type OpenBrowser } from './support/browser';
 import { waitForTrace } from './support/jaeger-api';
-import { located, skipReason, startTestJaeger, type RunningJaeger } from './support/jaeger';
+import { jaegerSuite, located, skipReason, startTestJaeger, type RunningJaeger } from './support/jaeger';
 import { logsText, openSpan, resultItem, searchService, tagRows, timelineRows, traceHeader } from './support/jaeger-ui';
 import { call, order, startTracedStack } from './support/stack';
 
@@ -18,7 +18,7 @@ const depthOf = (spans: PlainSpan[]) => {
  * Jaeger's own UI, served by Jaeger, in headless Chromium: what a person sees for a healthy order
  * and for the `exception` scenario, checked against what the API says the traces hold.
  */
-describe('the Jaeger UI in a real browser', { skip: skipReason || browserSkipReason }, () => {
+jaegerSuite('the Jaeger UI in a real browser', () => {
   let jaeger: RunningJaeger;
   let stack: Stack;
   let browser: OpenBrowser;
@@ -98,4 +98,4 @@ describe('the Jaeger UI in a real browser', { skip: skipReason || browserSkipRea
     assert.ok(tags.includes('tracelab.fault exception'), tags.join('\n'));
     assert.ok(tags.includes('error true'), 'Jaeger marks the span with error=true');
   });
-});
+}, skipReason || browserSkipReason);

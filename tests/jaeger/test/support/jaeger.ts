@@ -3,6 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { freePort } from '@tracelab/devdb';
 
@@ -60,7 +61,15 @@ export const located: Located = (() => {
   return findJaeger();
 })();
 export const skipReason = 'missing' in located ? `${located.missing} (run \`npm run jaeger:build\`, needs Go)` : false;
-if (skipReason) console.log(`tests/jaeger skipped: ${skipReason}`);
+
+/**
+ * describe() when the suite can run; otherwise one skipped test carrying the reason, so the skip
+ * prints one line and is counted (a skipped suite is neither).
+ */
+export function jaegerSuite(name: string, fn: () => void, skip: string | false = skipReason): void {
+  if (skip) test(name, { skip }, () => {});
+  else describe(name, fn);
+}
 
 /** Five distinct free ports (the kernel may hand the same ephemeral port out twice in a row). */
 export async function freePorts(): Promise<Ports> {
