@@ -62,6 +62,13 @@ export const located: Located = (() => {
 })();
 export const skipReason = 'missing' in located ? `${located.missing} (run \`npm run jaeger:build\`, needs Go)` : false;
 
+/** A binary built from the Go module serves a placeholder page: its UI must come from ../shared. */
+export const uiSkipReason = (() => {
+  if (!('source' in located) || located.source !== 'cache') return false;
+  const { uiAssets } = require(join(root, 'scripts/jaeger/locate.mjs')) as LocateModule;
+  return uiAssets(located.ui) ? false : `no Jaeger UI to serve: ${join(root, '../shared/reference/jaeger-ui')} is absent and a binary built from the Go module has none`;
+})();
+
 /**
  * describe() when the suite can run; otherwise one skipped test carrying the reason, so the skip
  * prints one line and is counted (a skipped suite is neither).
