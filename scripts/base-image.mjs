@@ -1,0 +1,81 @@
+// A stand-in for the official `node:<version>-bookworm-slim` image, for machines that reach no
+// container registry (like the CI machines): Debian bookworm from debootstrap, the Node binary of
+// the pinned `node` package, npm from the npm registry and this machine's CA bundle (npm inside the
+// build goes through a TLS-inspecting proxy here). Test plumbing only: the Dockerfile stays what
+// users build with the real image.
+import { spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+
+const root = new URL('..', import.meta.url).pathname;
+const CA_BUNDLE = '/etc/ssl/certs/ca-certificates.crt';
+
+function run(cmd, args, options = {}) {
+  const r = spawnSync(cmd, args, { encoding: 'utf8', maxBuffer: 64 << 20, ...options });
+  if (r.status !== 0) {
+    const tail = `${r.stdout ?? ''}${r.stderr ?? ''}`.trim().split('\n').slice(-15).join('\n');
+    throw new Error(`base image: ${cmd} ${args.slice(0, 4).join(' ')}… failed (${r.error?.message ?? `exit ${r.status}`}):\n${tail}`);
+  }
+  return r.stdout.trim();
+}
+
+/** The Node version the Dockerfile's FROM asks for (its `ARG NODE_VERSION=` default). */
+export function dockerfileNodeVersion(dockerfile = join(root, 'Dockerfile')) {
+  const m = /^ARG NODE_VERSION=(\S+)/m.exec(readFileSync(dockerfile, 'utf8'));
+  if (!m) throw new Error(`${dockerfile} has no ARG NODE_VERSION=`);
+  return m[1];
+}
+
+/**
+ * Makes `node:<version>-bookworm-slim` in buildah's storage unless it is there already.
+ * `buildah` is the command prefix (storage flags included). Returns what it did, for one line of output.
+ */
+export function ensureBaseImage(buildah, version = dockerfileNodeVersion()) {
+  const image = `node:${version}-bookworm-slim`;
+  const [cmd, ...flags] = buildah;
+  if (spawnSync(cmd, [...flags, 'inspect', '--type', 'image', image], { stdio: 'ignore' }).status === 0) return { image, made: false };
+
+  const nodeBinary = join(root, 'node_modules/node/bin/node');
+  const actual = existsSync(nodeBinary) ? run(nodeBinary, ['--version']) : 'missing';
+  if (actual !== `v${version}`) throw new Error(`base image: the Dockerfile asks for Node ${version}, node_modules/node/bin/node is ${actual} (run npm ci)`);
+  const npmVersion = /^npm@(.+)$/.exec(JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).packageManager)?.[1];
+  if (!npmVersion) throw new Error('base image: package.json has no packageManager "npm@<version>"');
+
+  const began = Date.now();
+  // Mode 755: debootstrap's chroot and the image's non-root users must traverse it.
+  mkdirSync('/var/tmp/tracelab', { recursive: true, mode: 0o755 });
+  const work = mkdtempSync('/var/tmp/tracelab/base-');
+  chmodSync(work, 0o755);
+  const container = run(cmd, [...flags, 'from', 'scratch']);
+  try {
+    const rootfs = run(cmd, [...flags, 'mount', container]);
+    run('debootstrap', ['--variant=minbase', 'bookworm', rootfs, 'http://deb.debian.org/debian']);
+    rmSync(join(rootfs, 'var/cache/apt/archives'), { recursive: true, force: true });
+    mkdirSync(join(rootfs, 'var/cache/apt/archives/partial'), { recursive: true });
+
+    copyFileSync(nodeBinary, join(rootfs, 'usr/local/bin/node'));
+    chmodSync(join(rootfs, 'usr/local/bin/node'), 0o755);
+    const tarball = run('npm', ['pack', `npm@${npmVersion}`, '--pack-destination', work, '--silent'], { cwd: work }).split('\n').at(-1);
+    const npmDir = join(rootfs, 'usr/local/lib/node_modules/npm');
+    mkdirSync(npmDir, { recursive: true });
+    run('tar', ['-xzf', join(work, tarball), '-C', npmDir, '--strip-components=1', '--no-same-owner']);
+    symlinkSync('../lib/node_modules/npm/bin/npm-cli.js', join(rootfs, 'usr/local/bin/npm'));
+    symlinkSync('../lib/node_modules/npm/bin/npx-cli.js', join(rootfs, 'usr/local/bin/npx'));
+
+    const env = ['--env', `NODE_VERSION=${version}`];
+    if (existsSync(CA_BUNDLE)) {
+      mkdirSync(join(rootfs, 'etc/ssl/certs'), { recursive: true });
+      copyFileSync(CA_BUNDLE, join(rootfs, CA_BUNDLE));
+      env.push('--env', `NODE_EXTRA_CA_CERTS=${CA_BUNDLE}`);
+    }
+    run(cmd, [...flags, 'umount', container]);
+    run(cmd, [...flags, 'config', ...env, '--cmd', 'node', '--created-by', 'scripts/base-image.mjs (stand-in)', container]);
+    run(cmd, [...flags, 'commit', '--rm', container, image]);
+  } catch (err) {
+    spawnSync(cmd, [...flags, 'rm', container], { stdio: 'ignore' });
+    throw err;
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
+  return { image, made: true, seconds: (Date.now() - began) / 1000 };
+}

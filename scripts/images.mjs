@@ -1,0 +1,126 @@
+// `npm run images [-- <app>…] [--engine docker|buildah] [--dockerfile <path>]`: builds each app's image from the root
+// Dockerfile with whatever this machine has (a Docker engine that answers, else buildah) and
+// prints its size and the size of its layers above the Node base image.
+// With buildah, when the base image is neither stored nor pullable (no registry), it first makes a
+// stand-in under the same name (scripts/base-image.mjs) and says so.
+import { spawn, spawnSync } from 'node:child_process';
+import { createWriteStream, mkdirSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { dockerfileNodeVersion, ensureBaseImage } from './base-image.mjs';
+
+const root = new URL('..', import.meta.url).pathname;
+const APPS = readdirSync(join(root, 'apps')).sort();
+const LOGS = '/var/tmp/tracelab/image-logs';
+
+const { values: opts, positionals } = parseArgs({
+  allowPositionals: true,
+  options: { engine: { type: 'string' }, dockerfile: { type: 'string', default: 'Dockerfile' }, 'buildah-command': { type: 'boolean' } },
+});
+
+const ok = (cmd, args, timeout = 15_000) => spawnSync(cmd, args, { stdio: 'ignore', timeout }).status === 0;
+const out = (cmd, args) => spawnSync(cmd, args, { encoding: 'utf8' }).stdout?.trim() ?? '';
+
+/**
+ * buildah with its own storage, so that it never meets another configuration of the default
+ * store. overlay when the kernel mounts it (layers are diffs), else vfs, where every layer is a
+ * full copy of the file system: the same four builds took 4 times as long and 10 times the disk.
+ */
+function buildahCommand() {
+  for (const driver of ['overlay', 'vfs']) {
+    const cmd = ['buildah', '--root', `/var/tmp/tracelab-buildah/${driver}`, '--runroot', `/run/tracelab-buildah/${driver}`, '--storage-driver', driver];
+    if (driver === 'vfs') return cmd;
+    const probe = spawnSync(cmd[0], [...cmd.slice(1), 'from', 'scratch'], { encoding: 'utf8' });
+    const container = probe.stdout?.trim();
+    if (probe.status !== 0 || !container) continue;
+    const mounted = ok(cmd[0], [...cmd.slice(1), 'mount', container]);
+    spawnSync(cmd[0], [...cmd.slice(1), 'rm', container], { stdio: 'ignore' });
+    if (mounted) return cmd;
+  }
+}
+
+function chooseEngine() {
+  if (opts.engine) return opts.engine;
+  if (ok('docker', ['version', '--format', '{{.Server.Version}}'])) return 'docker';
+  if (ok('buildah', ['--version'])) return 'buildah';
+  console.error('images: no Docker engine answers and buildah is not installed (apt-get install buildah debootstrap)');
+  process.exit(1);
+}
+
+/** Runs one build, its output to a log file; on failure, the failing step and the tool's last lines. */
+function build(engine, buildah, app) {
+  mkdirSync(LOGS, { recursive: true });
+  const log = join(LOGS, `${app}.log`);
+  const args = engine === 'docker'
+    ? ['build', '--build-arg', `APP=${app}`, '-t', app, '-f', opts.dockerfile, '.']
+    : [...buildah.slice(1), 'bud', '--isolation', 'chroot', '--layers', '--pull=never', '--build-arg', `APP=${app}`, '-t', app, '-f', opts.dockerfile, '.'];
+  const began = Date.now();
+  return new Promise((resolve) => {
+    const child = spawn(engine === 'docker' ? 'docker' : buildah[0], args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const file = createWriteStream(log);
+    let text = '';
+    for (const stream of [child.stdout, child.stderr]) stream.on('data', (d) => { file.write(d); text = (text + d).slice(-200_000); });
+    child.on('close', (code) => {
+      file.end();
+      const seconds = (Date.now() - began) / 1000;
+      if (code === 0) return resolve({ app, ok: true, seconds });
+      const lines = text.trimEnd().split('\n');
+      const step = [...lines].reverse().find((l) => /STEP \d+\/\d+:|^#\d+ \[/.test(l)) ?? '(no step reached)';
+      resolve({ app, ok: false, seconds, step: step.trim(), tail: lines.slice(-20).join('\n'), log });
+    });
+  });
+}
+
+/** Size of the image, and of its layers above the base image, in bytes. */
+function sizes(engine, buildah, app, base) {
+  if (engine === 'docker') {
+    const inspect = (ref) => JSON.parse(out('docker', ['image', 'inspect', ref]))[0];
+    const image = inspect(app);
+    const from = inspect(base);
+    return { size: image.Size, above: image.Size - from.Size, layers: image.RootFS.Layers.length - from.RootFS.Layers.length };
+  }
+  // A stored image's manifest lists its layers with their uncompressed sizes.
+  const layers = (ref) => JSON.parse(JSON.parse(out(buildah[0], [...buildah.slice(1), 'inspect', '--type', 'image', ref])).Manifest).layers.map((l) => l.size);
+  const sum = (sizes) => sizes.reduce((a, b) => a + b, 0);
+  const image = layers(app);
+  const below = layers(base).length;
+  return { size: sum(image), above: sum(image.slice(below)), layers: image.length - below };
+}
+
+const mb = (bytes) => `${(bytes / 1e6).toFixed(0)} MB`;
+
+const buildah = buildahCommand();
+if (opts['buildah-command']) {
+  console.log(JSON.stringify(buildah));
+  process.exit(0);
+}
+const apps = positionals.length ? positionals : APPS;
+const unknown = apps.filter((a) => !APPS.includes(a));
+if (unknown.length) {
+  console.error(`images: no app ${unknown.join(', ')} (apps: ${APPS.join(', ')})`);
+  process.exit(1);
+}
+const engine = chooseEngine();
+const base = `node:${dockerfileNodeVersion()}-bookworm-slim`;
+console.log(`images: ${apps.join(', ')} with ${engine === 'docker' ? 'docker build' : `buildah bud (storage ${buildah.at(-1)} in ${buildah[2]})`}`);
+if (engine === 'buildah') {
+  const stored = ok(buildah[0], [...buildah.slice(1), 'inspect', '--type', 'image', base]);
+  if (!stored && !ok(buildah[0], [...buildah.slice(1), 'pull', '--quiet', `docker.io/library/${base}`], 180_000)) {
+    console.log(`images: no registry reachable for ${base}: making a stand-in (debootstrap bookworm + the pinned node binary + npm from the npm registry + this machine's CA bundle)…`);
+    const made = ensureBaseImage(buildah);
+    console.log(`images: stand-in ${made.image} made in ${made.seconds.toFixed(0)} s`);
+  }
+}
+let failed = 0;
+for (const app of apps) {
+  const result = await build(engine, buildah, app);
+  if (!result.ok) {
+    failed++;
+    console.error(`${app}: build failed after ${result.seconds.toFixed(0)} s at ${result.step}\n${result.tail}\n(full log: ${result.log})`);
+    continue;
+  }
+  const s = sizes(engine, buildah, app, base);
+  console.log(`${app}: built in ${result.seconds.toFixed(0)} s; image ${mb(s.size)}, ${mb(s.above)} in ${s.layers} layers above ${base}`);
+}
+if (engine === 'buildah' && !failed) console.log(`images: list them with \`${buildah.join(' ')} images\`; tests/images shows how to run one`);
+process.exit(failed ? 1 : 0);

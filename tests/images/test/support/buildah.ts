@@ -1,0 +1,88 @@
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+// Compiled to tests/images/.test-dist/test/support/.
+export const ROOT = join(__dirname, '../../../../..');
+export const APPS = ['gateway', 'orders', 'inventory', 'loadgen'] as const;
+export type App = (typeof APPS)[number];
+export const SERVICES = ['inventory', 'orders', 'gateway'] as const;
+
+const has = (cmd: string) => spawnSync('sh', ['-c', `command -v ${cmd}`], { stdio: 'ignore' }).status === 0;
+
+/** Why the image tests cannot run here, or undefined when they can. */
+export function skipReason(): string | undefined {
+  if (!has('buildah')) return 'buildah is not installed (.ci/run installs it with apt-get when it runs as root)';
+  if (process.getuid?.() !== 0) return 'buildah builds here only as root (chroot isolation, own storage under /var/tmp)';
+  if (!has('debootstrap')) return 'debootstrap is not installed: no stand-in for the Node base image can be made';
+  return undefined;
+}
+
+/** Runs scripts/images.mjs (what `npm run images` runs) with Node 24. */
+export function imagesScript(args: string[]) {
+  return spawnSync(process.execPath, [join(ROOT, 'scripts/images.mjs'), ...args], { cwd: ROOT, encoding: 'utf8', maxBuffer: 64 << 20 });
+}
+
+let command: string[] | undefined;
+/** buildah with the storage flags scripts/images.mjs builds into. */
+function buildahCommand(): string[] {
+  if (!command) {
+    const r = imagesScript(['--buildah-command']);
+    if (r.status !== 0) throw new Error(`images.mjs --buildah-command failed: ${r.stderr}`);
+    command = JSON.parse(r.stdout) as string[];
+  }
+  return command;
+}
+
+export function buildah(args: string[]): string {
+  const [cmd, ...flags] = buildahCommand();
+  const r = spawnSync(cmd, [...flags, ...args], { encoding: 'utf8', maxBuffer: 64 << 20 });
+  if (r.status !== 0) throw new Error(`buildah ${args.join(' ')} failed: ${r.stderr}`);
+  return r.stdout.trim();
+}
+
+export interface ImageConfig {
+  User?: string;
+  WorkingDir?: string;
+  Env?: string[];
+  Cmd?: string[];
+  ExposedPorts?: Record<string, unknown>;
+}
+
+export function imageConfig(image: string): ImageConfig {
+  return (JSON.parse(buildah(['inspect', '--type', 'image', image])) as { OCIv1: { config: ImageConfig } }).OCIv1.config;
+}
+
+export const envOf = (config: ImageConfig) => Object.fromEntries((config.Env ?? []).map((e) => [e.slice(0, e.indexOf('=')), e.slice(e.indexOf('=') + 1)]));
+
+const PREFIX = 'tracelab-image-test-';
+
+/** A working container of `image`, named so that a crashed run's leftovers are found and removed. */
+export function container(image: string): string {
+  return buildah(['from', '--pull=never', '--name', `${PREFIX}${image}-${process.pid}`, image]);
+}
+
+export function removeContainers(): void {
+  const names = buildah(['containers', '--format', '{{.ContainerName}}']).split('\n').filter((n) => n.startsWith(PREFIX));
+  if (names.length) buildah(['rm', ...names]);
+}
+
+/**
+ * Runs the image's own CMD in its own WORKDIR and ENV (plus `env`) as its own USER, on the host
+ * network: `buildah run --isolation chroot`. Its own process group, so that stop() reaches the app.
+ */
+export function run(name: string, config: ImageConfig, env: Record<string, string>, stdio: 'inherit' | 'pipe' = 'inherit'): ChildProcess {
+  const [cmd, ...flags] = buildahCommand();
+  const envArgs = Object.entries(env).flatMap(([k, v]) => ['--env', `${k}=${v}`]);
+  const args = [...flags, 'run', '--isolation', 'chroot', '--network', 'host', '--user', config.User ?? 'root', ...envArgs, name, '--', ...(config.Cmd ?? [])];
+  return spawn(cmd, args, { detached: true, stdio: ['ignore', stdio, stdio] });
+}
+
+export async function stop(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  const signal = (s: NodeJS.Signals) => { try { process.kill(-child.pid!, s); } catch { /* already gone */ } };
+  signal('SIGTERM');
+  const timer = setTimeout(() => signal('SIGKILL'), 10_000);
+  await exited;
+  clearTimeout(timer);
+}
