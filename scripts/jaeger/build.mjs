@@ -2,18 +2,27 @@
 // A scratch module per candidate; GOFLAGS=-mod=mod and Go's own caches, so a second run takes seconds.
 // One line on failure (no Go, build error) and a non-zero exit; never a stack trace.
 import { spawn, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { builtNote, cacheDir, cachedBin, candidates } from './versions.mjs';
 
 const BUILD_TIMEOUT_MS = 30 * 60_000;
 
-/** Builds the first candidate that works. Resolves { bin, jaeger, module, seconds } or rejects with a one-line reason. */
-export async function buildJaeger({ log = (line) => console.log(line) } = {}) {
+/**
+ * Builds the first candidate that works. Resolves { bin, jaeger, module, seconds } or rejects with a
+ * one-line reason. A candidate already built (same module version, binary present) is reused unless
+ * `force`: module versions never change, so there is nothing to rebuild.
+ */
+export async function buildJaeger({ log = (line) => console.log(line), force = false } = {}) {
   const go = spawnSync('go', ['version'], { encoding: 'utf8' });
   if (go.error || go.status !== 0) throw new Error('Go is not installed (no `go` on PATH); install Go ≥ 1.26 or set JAEGER_BIN to a Jaeger release binary');
   const reasons = [];
+  const previous = builtInfo();
   for (const candidate of candidates) {
     const began = Date.now();
+    if (!force && previous?.module === candidate.module && existsSync(cachedBin)) {
+      log(`Jaeger ${candidate.jaeger} (module ${candidate.module}) already built; \`npm run jaeger:build -- --force\` rebuilds it`);
+      return { bin: cachedBin, ...previous, seconds: 0 };
+    }
     log(`building Jaeger ${candidate.jaeger} (module github.com/jaegertracing/jaeger@${candidate.module}) with ${go.stdout.trim()}…`);
     try {
       await buildOne(candidate);
@@ -74,8 +83,8 @@ export function builtInfo() {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   try {
-    const built = await buildJaeger();
-    console.log(`Jaeger ${built.jaeger} built in ${built.seconds.toFixed(1)} s: ${built.bin}`);
+    const built = await buildJaeger({ force: process.argv.includes('--force') });
+    console.log(`Jaeger ${built.jaeger}${built.seconds ? ` built in ${built.seconds.toFixed(1)} s` : ''}: ${built.bin}`);
   } catch (error) {
     console.error(`jaeger:build: ${error.message}`);
     process.exit(1);
