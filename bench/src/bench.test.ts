@@ -9,19 +9,33 @@ import { test } from 'node:test';
 test('npm run bench --smoke measures every part and writes the Markdown report', () => {
   const out = mkdtempSync(join(tmpdir(), 'tracelab-bench-'));
   try {
-    const r = spawnSync(process.execPath, [join(__dirname, '..', 'dist', 'run.js'), '--smoke', '--out', out], { encoding: 'utf8', timeout: 240_000 });
+    // Seven stack starts (two at once for CPU per request, three saturated runs, delivery, latency).
+    const r = spawnSync(process.execPath, [join(__dirname, '..', 'dist', 'run.js'), '--smoke', '--out', out], { encoding: 'utf8', timeout: 420_000 });
     assert.equal(r.status, 0, r.stderr);
     const report = readFileSync(join(out, 'smoke.md'), 'utf8');
     assert.equal(r.stdout.trim(), report.trim(), 'stdout and the results file hold the same report');
-    for (const part of ['**Tracing overhead**', '**Span delivery**', '**Footprint**', '**Tracing hot path**', 'SMOKE RUN']) assert.ok(report.includes(part), part);
+    for (const part of ['**CPU per request**', '**Saturated throughput**', '**Span delivery**', '**Footprint**', '**Tracing hot path**', 'SMOKE RUN', 'Shared machine: 1-minute load average']) {
+      assert.ok(report.includes(part), part);
+    }
+    assert.match(report, /\| GET \/api\/products \(100 req\/s\) \| [\d.]+ \([\d.]+–[\d.]+\) ms \| [\d.]+ \([\d.]+–[\d.]+\) ms \| ×[\d.]+ /);
+    assert.match(report, /\| POST \/api\/orders \| [\d.]+ \/ [\d.]+ \(\+-?[\d.]+\) \|/);
     assert.match(report, /\| GET \/api\/products \| on \| \d+ \|/);
     assert.match(report, /\| POST \/api\/orders \| 100% \| [\d.]+% \(/);
     assert.match(report, /\| 20 \| \d+ \| \d+ \| \d+ \| \d+ \| \d+ \| \d+ \|/);
     assert.match(report, /\| span: start \+ 3 attributes \+ 1 event \+ end \| [\d,]+ \|/);
-    assert.ok(!/NaN|undefined/.test(report), report);
+    assert.ok(!/NaN|undefined|Infinity/.test(report), report);
     const results = JSON.parse(readFileSync(join(out, 'smoke.json'), 'utf8'));
     assert.equal(results.rounds.length, 3, 'one round of on, sampled, off');
     assert.ok(results.rounds.every((x: { mode: string; spans: { ended: number } }) => (x.mode !== 'off' ? x.spans.ended > 0 : x.spans.ended === 0)));
+    // The CPU part: one window per configuration and endpoint, CPU counted, spans only where tracing is on.
+    const windows: Array<{ config: string; requests: number; spans: number; cpuMillis: Record<string, number> }> = results.cpu.run.windows;
+    assert.equal(windows.length, 4);
+    for (const w of windows) {
+      assert.ok(w.requests > 0, 'requests answered');
+      assert.deepEqual(Object.keys(w.cpuMillis).sort(), ['gateway', 'inventory', 'orders']);
+      assert.ok(Object.values(w.cpuMillis).reduce((a, b) => a + b, 0) > 0, 'CPU time counted');
+      assert.ok(w.config === 'on' ? w.spans > 0 : w.spans === 0, `${w.config}: ${w.spans} spans`);
+    }
   } finally {
     rmSync(out, { recursive: true, force: true });
   }

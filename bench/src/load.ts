@@ -22,7 +22,10 @@ export interface LoadResult {
   rps: number;
   p50: number;
   p99: number;
+  /** Answered. */
   requests: number;
+  /** Sent, including those still in flight when the run stopped: the services did their work too. */
+  sent: number;
   non2xx: number;
   errors: number;
 }
@@ -45,6 +48,7 @@ export async function load(base: string, endpoint: Endpoint, seconds: number, co
     p50: result.latency.p50,
     p99: result.latency.p99,
     requests: result.requests.total,
+    sent: result.requests.sent,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
   };

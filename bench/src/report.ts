@@ -1,19 +1,30 @@
 import { cpus } from 'node:os';
+import type { CpuRow } from './cpu';
 import type { DeliveryStep } from './delivery';
 import { highestLossless } from './delivery';
+import type { InstrumentationRow } from './instrumentations';
 import type { MicroResult } from './micro';
 import type { Ratio, Round } from './overhead';
+import type { ProfileRow } from './profile';
+import { cpuSection, instrumentationSection, profileSection } from './report-cpu';
 import type { Settings } from './settings';
+import type { SteadyRun } from './steady';
 
+/** Everything one run measured; parts left out by --only are absent. */
 export interface Results {
   date: string;
   settings: Settings;
-  rounds: Round[];
-  ratios: Ratio[];
-  delivery: DeliveryStep[];
-  exportLatencyMillis: number[];
+  /** 1-minute load average over the run: the machine is shared, so this says how much. */
+  loadAverage: { min: number; mean: number; max: number };
+  cpu?: { rows: CpuRow[]; run: SteadyRun };
+  instrumentations?: { rows: InstrumentationRow[]; headline: CpuRow[] };
+  profile?: { rows: ProfileRow[]; dir: string };
+  rounds?: Round[];
+  ratios?: Ratio[];
+  delivery?: DeliveryStep[];
+  exportLatencyMillis?: number[];
   devReadyMillis?: number;
-  micro: MicroResult[];
+  micro?: MicroResult[];
 }
 
 const f0 = (n: number) => n.toFixed(0);
@@ -29,9 +40,26 @@ export function machine(): string {
 export function markdown(r: Results): string {
   const s = r.settings;
   const out: string[] = [];
+  const l = r.loadAverage;
   out.push(`Measured ${r.date} on ${machine()}${s.smoke ? ' — SMOKE RUN (seconds, not meaningful)' : ''}.`);
-  out.push('');
-  out.push(`**Tracing overhead**, full chain gateway → orders → inventory → PostgreSQL, ${s.connections} connections, ${s.measureSeconds} s per run after ${s.warmupSeconds} s warm-up, ${s.pairs} rounds of on/sampled/off (on = 100% sampled, exported over OTLP gRPC; sampled = 10%, parent-based; off = \`OTEL_SDK_DISABLED=true\`); values per round:`);
+  out.push(`Shared machine: 1-minute load average ${f1(l.min)}–${f1(l.max)} (mean ${f1(l.mean)}) on ${cpus().length} cores during the run; other jobs' CPU use moves every number here.`);
+  if (r.cpu) out.push('', ...cpuSection(r.cpu.rows, s));
+  if (r.instrumentations) out.push('', ...instrumentationSection(r.instrumentations.rows, s));
+  if (r.profile) out.push('', ...profileSection(r.profile.rows, r.profile.dir));
+  if (r.rounds && r.ratios) out.push('', ...saturated(r.rounds, r.ratios, s));
+  if (r.delivery) out.push('', ...delivery(r.delivery, s));
+  if (r.rounds) out.push('', ...footprint(r.rounds));
+  if (r.exportLatencyMillis) out.push('', `From a response to its spans at the collector (default 5 s batch delay): ${r.exportLatencyMillis.map((x) => `${f0(x)} ms`).join(', ')}.`);
+  if (r.exportLatencyMillis) out.push(r.devReadyMillis === undefined ? '`npm run dev` to all services ready: not measured in smoke mode.' : `\`npm run dev\` (build cached) to all services ready: ${f1(r.devReadyMillis / 1000)} s.`);
+  if (r.micro) out.push('', ...micro(r.micro));
+  return out.join('\n');
+}
+
+/** Secondary: closed-loop throughput, where the services, load driver and receiver all compete for the cores. */
+function saturated(rounds: Round[], ratios: Ratio[], s: Settings): string[] {
+  const r = { rounds, ratios };
+  const out: string[] = [];
+  out.push(`**Saturated throughput** (secondary: a closed loop, so the services share the cores with the load driver and the receiver, and the figure moves with the machine's other load), full chain gateway → orders → inventory → PostgreSQL, ${s.connections} connections, ${s.measureSeconds} s per run after ${s.warmupSeconds} s warm-up, ${s.pairs} rounds of on/sampled/off (on = 100% sampled, exported over OTLP gRPC; sampled = 10%, parent-based; off = \`OTEL_SDK_DISABLED=true\`); values per round:`);
   out.push('');
   out.push('| endpoint | tracing | req/s | p50 ms | p99 ms |');
   out.push('| --- | --- | ---: | ---: | ---: |');
@@ -56,7 +84,12 @@ export function markdown(r: Results): string {
   const on = r.rounds.filter((x) => x.mode === 'on');
   out.push('');
   out.push(`Spans per request (tracing on, both endpoints): ${f1(avg(on.map((x) => x.spansReceived / x.requests)))}; spans lost in the overhead runs: ${on.reduce((n, x) => n + x.spans.ended - x.spans.exported, 0)}.`);
-  out.push('');
+  return out;
+}
+
+function delivery(steps: DeliveryStep[], s: Settings): string[] {
+  const r = { delivery: steps };
+  const out: string[] = [];
   out.push('**Span delivery**, steady GET /api/products with the SDK default batch settings (queue 2048, batch 512, delay 5 s):');
   out.push('');
   out.push('| target req/s | achieved req/s | spans ended | exported | failed | dropped | received by collector |');
@@ -65,7 +98,12 @@ export function markdown(r: Results): string {
   const best = highestLossless(r.delivery);
   out.push('');
   out.push(best ? `Highest rate sustained with zero lost spans: ${best.targetRate} req/s (${best.ended} spans in ${s.deliverySeconds} s).` : 'No rate was sustained without losing spans.');
-  out.push('');
+  return out;
+}
+
+function footprint(rounds: Round[]): string[] {
+  const r = { rounds };
+  const out: string[] = [];
   out.push('**Footprint** (RSS in MiB, idle → after load; mean over runs):');
   out.push('');
   out.push('| service | tracing on | 10% sampled | tracing off |');
@@ -77,14 +115,16 @@ export function markdown(r: Results): string {
     };
     out.push(`| ${svc} | ${cell('on')} | ${cell('sampled')} | ${cell('off')} |`);
   }
-  out.push('');
-  out.push(`From a response to its spans at the collector (default 5 s batch delay): ${r.exportLatencyMillis.map((x) => `${f0(x)} ms`).join(', ')}.`);
-  out.push(r.devReadyMillis === undefined ? '`npm run dev` to all services ready: not measured in smoke mode.' : `\`npm run dev\` (build cached) to all services ready: ${f1(r.devReadyMillis / 1000)} s.`);
-  out.push('');
+  return out;
+}
+
+function micro(results: MicroResult[]): string[] {
+  const r = { micro: results };
+  const out: string[] = [];
   out.push('**Tracing hot path** (tinybench; SDK span + batch processor, exporter discarding):');
   out.push('');
   out.push('| operation | ops/s | ± |');
   out.push('| --- | ---: | ---: |');
   for (const m of r.micro) out.push(`| ${m.name} | ${Math.round(m.opsPerSecond).toLocaleString('en-US')} | ${m.rme.toFixed(1)}% |`);
-  return out.join('\n');
+  return out;
 }
