@@ -13,6 +13,10 @@ const schema = baseConfigSchema.extend({
   RECONCILE_PENDING_AFTER_MS: millis(30_000),
   /** How often the reconciler looks for such orders (it also runs once at start-up). */
   RECONCILE_INTERVAL_MS: millis(10_000),
+  /** Orders placed at once; more wait before writing anything (default: 2 × DB_POOL_MAX: each holds a connection only briefly). */
+  ORDERS_IN_FLIGHT_MAX: z.coerce.number().int().min(1).max(1000).optional(),
+  /** Longest such a wait; then 503, nothing written. Below the gateway's timeout, so a client never gives up on an order that is written later. */
+  ORDERS_QUEUE_TIMEOUT_MS: millis(3000),
 });
 
 export type OrdersConfig = z.infer<typeof schema>;

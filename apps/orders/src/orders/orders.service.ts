@@ -1,27 +1,37 @@
-import { HttpException, Injectable, Logger } from '@nestjs/common';
+import { HttpException, Inject, Injectable, Logger } from '@nestjs/common';
 import { httpError, isDatabaseUnavailable, RETRY_AFTER_SECONDS } from '@tracelab/service-kit';
 import { TraceService } from '@tracelab/tracing';
 import { randomUUID } from 'node:crypto';
+import { ORDERS_CONFIG, type OrdersConfig } from '../config';
 import { InventoryClient } from '../inventory/inventory.client';
+import { Admission } from './admission';
 import type { CreateOrderDto, OrderDto } from '@tracelab/contracts';
 import { OrdersRepository } from './orders.repository';
 
 @Injectable()
 export class OrdersService {
   private readonly logger = new Logger(OrdersService.name);
+  private readonly admission: Admission;
 
   constructor(
     private readonly orders: OrdersRepository,
     private readonly inventory: InventoryClient,
     private readonly trace: TraceService,
-  ) {}
+    @Inject(ORDERS_CONFIG) config: OrdersConfig,
+  ) {
+    this.admission = new Admission(config.ORDERS_IN_FLIGHT_MAX ?? 2 * config.DB_POOL_MAX, config.ORDERS_QUEUE_TIMEOUT_MS);
+  }
 
   /**
    * pending → reserve stock → confirmed, or rejected with the reason. Whatever inventory does, the
    * order never stays pending: a failure settles it as rejected before the error goes back up. Only
    * losing our own database after the INSERT can leave it pending; the reconciler settles it then.
    */
-  async place(input: CreateOrderDto): Promise<OrderDto> {
+  place(input: CreateOrderDto): Promise<OrderDto> {
+    return this.admission.run(() => this.placeNow(input));
+  }
+
+  private async placeNow(input: CreateOrderDto): Promise<OrderDto> {
     const id = randomUUID();
     this.trace.setTags({ 'order.id': id, 'order.item_count': input.items.length });
     await this.orders.createPending(id, input.customerId, input.items);
