@@ -7,7 +7,8 @@
 ARG NODE_VERSION=24.21.0
 ARG APP
 
-# Debian (glibc), not Alpine, as in the official image's guidance for native modules.
+# Debian bookworm (glibc). Where no registry is reachable, scripts/base-image.mjs makes a stand-in
+# under this name (npm run images says so).
 FROM node:${NODE_VERSION}-bookworm-slim AS base
 ENV TURBO_TELEMETRY_DISABLED=1 NPM_CONFIG_UPDATE_NOTIFIER=false NPM_CONFIG_FUND=false NPM_CONFIG_AUDIT=false
 WORKDIR /app

@@ -5,7 +5,7 @@
 // stand-in under the same name (scripts/base-image.mjs) and says so.
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { dockerfileNodeVersion, ensureBaseImage } from './base-image.mjs';
 
@@ -22,13 +22,14 @@ const ok = (cmd, args, timeout = 15_000) => spawnSync(cmd, args, { stdio: 'ignor
 const out = (cmd, args) => spawnSync(cmd, args, { encoding: 'utf8' }).stdout?.trim() ?? '';
 
 /**
- * buildah with its own storage, so that it never meets another configuration of the default
- * store. overlay when the kernel mounts it (layers are diffs), else vfs, where every layer is a
+ * buildah with its own storage (TRACELAB_BUILDAH_ROOT, default /var/tmp/tracelab-buildah), so
+ * that it never meets another configuration of the default store. overlay when the kernel mounts it (layers are diffs), else vfs, where every layer is a
  * full copy of the file system: the same four builds took 4 times as long and 10 times the disk.
  */
 function buildahCommand() {
+  const storage = process.env.TRACELAB_BUILDAH_ROOT ?? '/var/tmp/tracelab-buildah';
   for (const driver of ['overlay', 'vfs']) {
-    const cmd = ['buildah', '--root', `/var/tmp/tracelab-buildah/${driver}`, '--runroot', `/run/tracelab-buildah/${driver}`, '--storage-driver', driver];
+    const cmd = ['buildah', '--root', `${storage}/${driver}`, '--runroot', `/run/${basename(storage)}/${driver}`, '--storage-driver', driver];
     if (driver === 'vfs') return cmd;
     const probe = spawnSync(cmd[0], [...cmd.slice(1), 'from', 'scratch'], { encoding: 'utf8' });
     const container = probe.stdout?.trim();
