@@ -1,8 +1,9 @@
 // `npm run dev`: the whole of TraceLab on this machine. Builds, starts embedded PostgreSQL (or uses
 // DATABASE_URL) and the three services with tracing, prints where to look, stops cleanly on Ctrl-C.
 // `npm run dev -- --jaeger` starts a real Jaeger first (scripts/jaeger/local.mjs) and sends the spans there.
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { connect } from 'node:net';
 import { parseArgs } from 'node:util';
 import { startLocalJaeger } from './jaeger/local.mjs';
@@ -11,7 +12,11 @@ const require = createRequire(import.meta.url);
 const launched = Date.now();
 const port = (name, fallback) => Number(process.env[`${name.toUpperCase()}_PORT`] ?? fallback);
 // `npm run dev -- --faults slow-query,n-plus-one` turns scenarios on for every request (docs/scenarios.md).
-const { values: args } = parseArgs({ options: { faults: { type: 'string' }, jaeger: { type: 'boolean' } } });
+// `--no-traces`: when no collector answers, don't print traces in the terminal either.
+const { values: args } = parseArgs({
+  options: { faults: { type: 'string' }, jaeger: { type: 'boolean' }, traces: { type: 'boolean', default: true } },
+  allowNegative: true,
+});
 const faults = args.faults ?? process.env.TRACELAB_FAULTS ?? '';
 
 // Only what local mode runs (devstack and the three apps), so a broken bench or test package does not stop it.
@@ -28,6 +33,10 @@ const jaeger = args.jaeger ? await startLocalJaeger({ onLine: jaegerLine }) : un
 const jaegerReadyAfter = jaeger ? Date.now() - launched : 0;
 const endpoint = jaeger?.urls.otlpGrpc ?? (process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_ENDPOINT || 'http://localhost:4317');
 
+// No Jaeger and nothing listening on this machine: print each trace as a tree here instead
+// (the tracing package's `tracelab-traces`), so the spans go somewhere a person can see.
+const printer = !jaeger && args.traces && isLocal(endpoint) && !(await reachable(endpoint)) ? await startTracePrinter(endpoint) : undefined;
+
 const { startStack } = require('@tracelab/devstack');
 const began = Date.now();
 console.log(`starting PostgreSQL (${process.env.DATABASE_URL ? 'DATABASE_URL' : 'embedded, data in .tracelab/pg'}) and the services…`);
@@ -41,11 +50,17 @@ const stack = await startStack({
     TRACELAB_FAULTS: faults,
     // Local mode accepts per-request faults: `curl -H 'baggage: tracelab.fault=slow-query' …`.
     TRACELAB_FAULT_INJECTION: process.env.TRACELAB_FAULT_INJECTION ?? 'true',
+    TRACING_COLLECTOR_HINT: 'npm run dev -- --jaeger starts Jaeger (README "See a trace")',
+    // The terminal printer shows a trace once its spans arrive: export them promptly.
+    ...(printer ? { OTEL_BSP_SCHEDULE_DELAY: process.env.OTEL_BSP_SCHEDULE_DELAY ?? '200' } : {}),
   },
   onLine: (service, line) => process.stdout.write(`${service.padEnd(9)} | ${line}\n`),
 }).catch(async (error) => {
   await jaeger?.stop();
-  throw error;
+  printer?.kill('SIGTERM');
+  // devdb's and devstack's errors already say what blocked and how to fix it: no stack trace.
+  console.error(`\nnpm run dev: ${error.message}`);
+  process.exit(1);
 });
 
 const collectorUp = await reachable(endpoint);
@@ -53,8 +68,8 @@ console.log(`
 TraceLab is up in ${((Date.now() - began) / 1000).toFixed(1)} s (services ready ${(stack.readyAfterMillis / 1000).toFixed(1)} s after launch)
   API        ${stack.urls.gateway}/api/products    docs ${stack.urls.gateway}/docs
   orders     ${stack.urls.orders}    inventory ${stack.urls.inventory}
-  traces  →  ${endpoint} (OTLP gRPC)${collectorUp && !jaeger ? '   Jaeger UI: http://localhost:16686' : ''}
-${jaeger ? jaegerLinks(jaeger.urls.ui) : ''}${collectorUp ? '' : `  no collector answers at ${endpoint}: \`npm run dev -- --jaeger\` starts one, or start Jaeger with\n    docker run --rm -p 16686:16686 -p 4317:4317 jaegertracing/jaeger:2.19.0\n  or deploy to Minikube (README "Run on Minikube"); the services keep running and retry.\n`}
+  traces  →  ${endpoint} (OTLP gRPC)${collectorUp && !jaeger && !printer ? '   Jaeger UI: http://localhost:16686' : ''}
+${jaeger ? jaegerLinks(jaeger.urls.ui) : ''}${printer ? `  no collector was listening, so traces print here as trees ("traces    |"); for the Jaeger UI: \`npm run dev -- --jaeger\`\n` : ''}${collectorUp ? '' : `  no collector answers at ${endpoint}: \`npm run dev -- --jaeger\` starts one, or start Jaeger with\n    docker run --rm -p 16686:16686 -p 4317:4317 jaegertracing/jaeger:2.19.0\n  or deploy to Minikube (README "Run on Minikube"); the services keep running and retry.\n`}
   faults     ${faults || 'none for every request'}; per request: -H 'baggage: tracelab.fault=<name>' (docs/scenarios.md)
 Try: curl -s -XPOST ${stack.urls.gateway}/api/orders -H 'content-type: application/json' -d '{"customerId":"c1","items":[{"sku":"SKU-001","quantity":1}]}'
 Ctrl-C stops everything.`);
@@ -67,6 +82,7 @@ for (const signal of ['SIGINT', 'SIGTERM']) {
     console.log(`\nstopping services and PostgreSQL${jaeger ? ' and Jaeger' : ''}…`);
     await stack.stop();
     await jaeger?.stop();
+    printer?.kill('SIGTERM');
     console.log('stopped');
     process.exit(0);
   });
@@ -77,6 +93,32 @@ function jaegerLinks(ui) {
   return `  Jaeger UI  ${ui}   (up ${(jaegerReadyAfter / 1000).toFixed(1)} s after \`npm run dev\` began)
     search   ${['gateway', 'orders', 'inventory'].map(search).join('\n             ')}
 `;
+}
+
+function isLocal(url) {
+  return ['localhost', '127.0.0.1', '[::1]'].includes(new URL(url).hostname);
+}
+
+/** Starts `tracelab-traces` on the endpoint's port; resolves once it listens, or undefined if it cannot. */
+function startTracePrinter(url) {
+  const bin = join(dirname(require.resolve('@tracelab/tracing/package.json')), 'dist/bin/tracelab-traces.js');
+  // node directly, not npx: npm exec does not pass SIGTERM on to the receiver.
+  const child = spawn(process.execPath, [bin, '--port', new URL(url).port || '4317', '--host', '127.0.0.1'], { stdio: ['ignore', 'pipe', 'inherit'] });
+  return new Promise((resolve) => {
+    let listening = false;
+    let rest = '';
+    child.stdout.on('data', (chunk) => {
+      const lines = (rest + chunk).split('\n');
+      rest = lines.pop();
+      for (const line of lines) {
+        if (!listening && line.startsWith('tracelab-traces: receiving')) {
+          listening = true;
+          resolve(child);
+        } else process.stdout.write(`traces    | ${line}\n`);
+      }
+    });
+    child.once('exit', () => listening || resolve(undefined));
+  });
 }
 
 function reachable(url) {
