@@ -142,6 +142,12 @@ if (skip) {
       assert.equal(code, 0, out);
       assert.match(out, /\| browse \| [1-9]\d* \| 0 \|/);
     });
+
+    // NestJS re-raises the signal after its shutdown hooks, so the app ends by SIGTERM (143 in Kubernetes).
+    test('SIGTERM alone stops each service image, well within Kubernetes\' 30 s grace period', async () => {
+      const stopped = await Promise.all(running.map(stop));
+      assert.deepEqual(Object.fromEntries(SERVICES.map((s, i) => [s, stopped[i]])), { inventory: true, orders: true, gateway: true });
+    });
   });
 });
 

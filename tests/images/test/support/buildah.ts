@@ -1,5 +1,6 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
+import { readdirSync, readFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
 
 // Compiled to tests/images/.test-dist/test/support/.
 export const ROOT = join(__dirname, '../../../../..');
@@ -77,12 +78,35 @@ export function run(name: string, config: ImageConfig, env: Record<string, strin
   return spawn(cmd, args, { detached: true, stdio: ['ignore', stdio, stdio] });
 }
 
-export async function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return;
+/** The image's own process under `buildah run` (the one not named buildah*): what Kubernetes would signal. */
+function appProcesses(pgid: number): number[] {
+  return readdirSync('/proc').filter((d) => /^\d+$/.test(d)).flatMap((pid) => {
+    try {
+      const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+      const group = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+      const argv0 = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0];
+      return group === pgid && !basename(argv0).startsWith('buildah') ? [Number(pid)] : [];
+    } catch {
+      return []; // gone meanwhile
+    }
+  });
+}
+
+/**
+ * SIGTERM to the app itself, as Kubernetes stops a container (buildah run answers a signal of its
+ * own by killing the app); SIGKILL to the whole group after 10 s. Resolves to whether the app
+ * stopped on SIGTERM alone.
+ */
+export async function stop(child: ChildProcess): Promise<boolean> {
+  if (child.exitCode !== null || child.signalCode !== null) return true;
   const exited = new Promise((r) => child.once('exit', r));
-  const signal = (s: NodeJS.Signals) => { try { process.kill(-child.pid!, s); } catch { /* already gone */ } };
-  signal('SIGTERM');
-  const timer = setTimeout(() => signal('SIGKILL'), 10_000);
+  for (const pid of appProcesses(child.pid!)) process.kill(pid, 'SIGTERM');
+  let killed = false;
+  const timer = setTimeout(() => {
+    killed = true;
+    try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
+  }, 10_000);
   await exited;
   clearTimeout(timer);
+  return !killed;
 }
