@@ -1,8 +1,10 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { FaultsModule, healthModule, loggingModule } from '@tracelab/service-kit';
+import { ConfigModule, FaultsModule, healthModule, loggingModule } from '@tracelab/service-kit';
 import { TracingModule } from '@tracelab/tracing';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
-import { DownstreamModule, INVENTORY_READINESS, ORDERS_READINESS } from './downstream/downstream.module';
+import { DownstreamModule } from './downstream/downstream.module';
+import { InventoryClient } from './downstream/inventory.client';
+import { OrdersClient } from './downstream/orders.client';
 import { OrdersModule } from './orders/orders.module';
 import { ProductsModule } from './products/products.module';
 
@@ -11,18 +13,15 @@ export class AppModule {
   static forRoot(config: GatewayConfig): DynamicModule {
     return {
       module: AppModule,
-      global: true,
       imports: [
+        ConfigModule.forRoot(GATEWAY_CONFIG, config),
         loggingModule(config.LOG_LEVEL, 'gateway'),
         TracingModule,
-        FaultsModule.forRoot(config),
-        DownstreamModule,
+        FaultsModule.forRoot(),
         ProductsModule,
         OrdersModule,
-        healthModule([ORDERS_READINESS, INVENTORY_READINESS]),
+        healthModule([OrdersClient, InventoryClient], [DownstreamModule]),
       ],
-      providers: [{ provide: GATEWAY_CONFIG, useValue: config }],
-      exports: [GATEWAY_CONFIG],
     };
   }
 }

@@ -1,6 +1,7 @@
+// Tracing is already running when this file loads: `--require @tracelab/tracing/register` (package.json "start", NODE_OPTIONS in the Dockerfile).
 import 'reflect-metadata';
 import { serve } from '@tracelab/service-kit';
 import { AppModule } from './app.module';
 import { loadGatewayConfig } from './config';
 
-serve(() => loadGatewayConfig(), (config) => AppModule.forRoot(config), 'TraceLab API', 'gateway');
+serve({ name: 'gateway', config: () => loadGatewayConfig(), module: (config) => AppModule.forRoot(config), docsTitle: 'TraceLab API' });

@@ -1,8 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { DATABASE_READINESS, DatabaseModule, FaultsModule, healthModule, loggingModule } from '@tracelab/service-kit';
+import { ConfigModule, DATABASE_READINESS, FaultsModule, healthModule, loggingModule } from '@tracelab/service-kit';
 import { TracingModule } from '@tracelab/tracing';
 import { INVENTORY_CONFIG, type InventoryConfig } from './config';
-import { migrations } from './database/migrations';
+import { InventoryDatabase } from './database/database.module';
 import { ProductsModule } from './products/products.module';
 import { ReservationsModule } from './reservations/reservations.module';
 
@@ -11,22 +11,15 @@ export class AppModule {
   static forRoot(config: InventoryConfig): DynamicModule {
     return {
       module: AppModule,
-      global: true,
       imports: [
+        ConfigModule.forRoot(INVENTORY_CONFIG, config),
         loggingModule(config.LOG_LEVEL, 'inventory'),
         TracingModule,
-        FaultsModule.forRoot(config),
-        DatabaseModule.forRoot({
-          inject: [INVENTORY_CONFIG],
-          useFactory: (c: InventoryConfig) => ({ url: c.DATABASE_URL, max: c.DB_POOL_MAX, applicationName: 'inventory' }),
-          migrations,
-        }),
+        FaultsModule.forRoot(),
         ProductsModule,
         ReservationsModule,
-        healthModule([DATABASE_READINESS]),
+        healthModule([DATABASE_READINESS], [InventoryDatabase]),
       ],
-      providers: [{ provide: INVENTORY_CONFIG, useValue: config }],
-      exports: [INVENTORY_CONFIG],
     };
   }
 }

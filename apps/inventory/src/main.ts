@@ -1,6 +1,7 @@
+// Tracing is already running when this file loads: `--require @tracelab/tracing/register` (package.json "start", NODE_OPTIONS in the Dockerfile).
 import 'reflect-metadata';
 import { serve } from '@tracelab/service-kit';
 import { AppModule } from './app.module';
 import { loadInventoryConfig } from './config';
 
-serve(() => loadInventoryConfig(), (config) => AppModule.forRoot(config), 'TraceLab inventory', 'inventory');
+serve({ name: 'inventory', config: () => loadInventoryConfig(), module: (config) => AppModule.forRoot(config), docsTitle: 'TraceLab inventory' });

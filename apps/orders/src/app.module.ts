@@ -1,8 +1,8 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { DATABASE_READINESS, DatabaseModule, FaultsModule, healthModule, loggingModule } from '@tracelab/service-kit';
+import { ConfigModule, DATABASE_READINESS, FaultsModule, healthModule, loggingModule } from '@tracelab/service-kit';
 import { TracingModule } from '@tracelab/tracing';
 import { ORDERS_CONFIG, type OrdersConfig } from './config';
-import { migrations } from './database/migrations';
+import { OrdersDatabase } from './database/database.module';
 import { OrdersModule } from './orders/orders.module';
 import { ReconcilerModule } from './reconciler/reconciler.module';
 
@@ -11,22 +11,15 @@ export class AppModule {
   static forRoot(config: OrdersConfig): DynamicModule {
     return {
       module: AppModule,
-      global: true,
       imports: [
+        ConfigModule.forRoot(ORDERS_CONFIG, config),
         loggingModule(config.LOG_LEVEL, 'orders'),
         TracingModule,
-        FaultsModule.forRoot(config),
-        DatabaseModule.forRoot({
-          inject: [ORDERS_CONFIG],
-          useFactory: (c: OrdersConfig) => ({ url: c.DATABASE_URL, max: c.DB_POOL_MAX, applicationName: 'orders' }),
-          migrations,
-        }),
+        FaultsModule.forRoot(),
         OrdersModule,
         ReconcilerModule,
-        healthModule([DATABASE_READINESS]),
+        healthModule([DATABASE_READINESS], [OrdersDatabase]),
       ],
-      providers: [{ provide: ORDERS_CONFIG, useValue: config }],
-      exports: [ORDERS_CONFIG],
     };
   }
 }

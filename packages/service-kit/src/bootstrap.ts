@@ -1,39 +1,66 @@
-import { ValidationPipe, type DynamicModule, type INestApplication, type Type } from '@nestjs/common';
+import { ValidationPipe, type DynamicModule, type INestApplication } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { traceResponse } from '@tracelab/tracing';
 import { Logger } from 'nestjs-pino';
-import { runService } from './config';
+import { ConfigError } from './config';
 import { ErrorsFilter } from './errors.filter';
-import { faultBaggage } from './faults/fault-baggage.middleware';
 import { ForbiddenKeysPipe } from './forbidden-keys.pipe';
 import { limitJsonDepth } from './json-body';
 
-export interface BootstrapOptions {
-  /** Accept per-request faults from baggage (TRACELAB_FAULT_INJECTION). */
-  faultInjection?: boolean;
-  port: number;
-  /** Listen address. @default "0.0.0.0" */
-  host?: string;
+/** What {@link serve} needs of a service. */
+export interface ServiceDefinition<C extends { PORT: number; BODY_LIMIT_BYTES: number }> {
+  /** Name in logs and 503 bodies ("orders cannot reach its database"). */
+  name: string;
+  /** Reads and validates the environment (throws ConfigError). */
+  config: () => C;
+  /** The root module for that configuration. */
+  module: (config: C) => DynamicModule;
+  /** Serve OpenAPI docs at /docs with this title. */
+  docsTitle?: string;
+}
+
+/**
+ * A service's whole `main`: read the configuration, build the app, listen on 0.0.0.0:PORT. A
+ * configuration error ends the process with its one-line message and exit code 78 (EX_CONFIG).
+ */
+export function serve<C extends { PORT: number; BODY_LIMIT_BYTES: number }>(service: ServiceDefinition<C>): void {
+  const main = async () => {
+    const config = service.config();
+    const app = await createService(service.module(config), { bodyLimitBytes: config.BODY_LIMIT_BYTES, docsTitle: service.docsTitle, service: service.name });
+    await app.listen(config.PORT, '0.0.0.0');
+    app.get(Logger).log(`listening on ${await app.getUrl()}`);
+  };
+  main().catch((error: unknown) => {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`${error.message}\n`);
+      process.exitCode = 78;
+      return;
+    }
+    process.stderr.write(`fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    process.exitCode = 1;
+  });
+}
+
+export interface ServiceOptions {
   bodyLimitBytes: number;
   /** JSON bodies nested deeper than this get 400 before they are parsed. @default 32 */
   jsonMaxDepth?: number;
-  /** Serve OpenAPI docs at /docs with this title. */
   docsTitle?: string;
-  /** Name in 503 bodies ("orders cannot reach its database"). @default process.env.OTEL_SERVICE_NAME */
+  /** @default process.env.OTEL_SERVICE_NAME */
   service?: string;
 }
 
 /**
- * Builds and configures a service the TraceLab way: pino logs, validated DTOs, JSON errors, a
- * `traceresponse` header on every answer, graceful shutdown on SIGTERM/SIGINT.
+ * The app {@link serve} listens with, not yet listening (tests listen on port 0): pino logs,
+ * validated DTOs, JSON errors, a `traceresponse` header on every answer, graceful shutdown on
+ * SIGTERM/SIGINT.
  */
-export async function createService(module: Type<unknown> | DynamicModule, options: Omit<BootstrapOptions, 'port' | 'host'>): Promise<INestApplication> {
+export async function createService(module: DynamicModule, options: ServiceOptions): Promise<INestApplication> {
   const app = await NestFactory.create<NestExpressApplication>(module, { bufferLogs: true, bodyParser: false });
   app.useLogger(app.get(Logger));
   app.use(traceResponse);
-  app.use(faultBaggage(options.faultInjection ?? false));
   app.useBodyParser('json', { limit: options.bodyLimitBytes, verify: limitJsonDepth(options.jsonMaxDepth ?? 32) });
   app.useGlobalPipes(
     new ForbiddenKeysPipe(),
@@ -46,34 +73,4 @@ export async function createService(module: Type<unknown> | DynamicModule, optio
     SwaggerModule.setup('docs', app, document);
   }
   return app;
-}
-
-/** {@link createService}, then listen; logs the URL. */
-export async function startService(module: Type<unknown> | DynamicModule, options: BootstrapOptions): Promise<INestApplication> {
-  const app = await createService(module, options);
-  await app.listen(options.port, options.host ?? '0.0.0.0');
-  app.get(Logger).log(`listening on ${await app.getUrl()}`);
-  return app;
-}
-
-/**
- * A service's whole `main`: read and validate the configuration, then start the module it builds.
- * A configuration error ends the process with one line (see runService).
- */
-export function serve<C extends { PORT: number; BODY_LIMIT_BYTES: number; TRACELAB_FAULT_INJECTION: boolean }>(
-  loadConfig: () => C,
-  module: (config: C) => DynamicModule,
-  docsTitle: string,
-  service?: string,
-): void {
-  runService(async () => {
-    const config = loadConfig();
-    await startService(module(config), {
-      port: config.PORT,
-      bodyLimitBytes: config.BODY_LIMIT_BYTES,
-      faultInjection: config.TRACELAB_FAULT_INJECTION,
-      docsTitle,
-      service,
-    });
-  });
 }

@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { z } from 'zod';
 import { baseConfigSchema, ConfigError, loadConfig, millis, port, url } from './config';
 import { httpError } from './client-errors';
-import { FAULT_DEFAULTS } from './faults';
+import { FAULT_DEFAULTS, faultsConfigSchema } from './faults';
 
 const schema = baseConfigSchema.extend({ PORT: port(8080), UPSTREAM_URL: url(), TIMEOUT_MS: millis(2000), DATABASE_URL: z.url() });
 
@@ -11,7 +11,6 @@ describe('configuration from the environment', () => {
   test('defaults fill what is unset; values are typed', () => {
     const c = loadConfig(schema, { UPSTREAM_URL: 'http://up:1', DATABASE_URL: 'postgres://h/db', TIMEOUT_MS: '750' });
     assert.deepEqual(c, {
-      ...FAULT_DEFAULTS,
       LOG_LEVEL: 'info',
       BODY_LIMIT_BYTES: 65536,
       PORT: 8080,
@@ -19,8 +18,6 @@ describe('configuration from the environment', () => {
       TIMEOUT_MS: 750,
       DATABASE_URL: 'postgres://h/db',
     });
-    assert.deepEqual(FAULT_DEFAULTS.TRACELAB_FAULTS, []);
-    assert.equal(FAULT_DEFAULTS.TRACELAB_FAULT_INJECTION, false, 'per-request faults are off unless asked for');
   });
 
   test('one message naming the variable: missing, malformed, out of range; empty counts as missing', () => {
@@ -31,17 +28,23 @@ describe('configuration from the environment', () => {
     assert.throws(() => loadConfig(schema, { ...base, PORT: '70000' }), /PORT/);
     assert.throws(() => loadConfig(schema, { ...base, LOG_LEVEL: 'loud' }), /LOG_LEVEL/);
     assert.throws(() => loadConfig(schema, { ...base, TIMEOUT_MS: '0' }), (e: unknown) => e instanceof ConfigError && /TIMEOUT_MS/.test(e.message));
-    assert.throws(() => loadConfig(schema, { ...base, TRACELAB_FAULTS: 'slow-query,slowquery' }), /TRACELAB_FAULTS unknown fault slowquery/);
-    assert.throws(() => loadConfig(schema, { ...base, TRACELAB_FAULT_ERROR_RATE: '1.5' }), /TRACELAB_FAULT_ERROR_RATE/);
   });
 });
 
-describe('fault settings', () => {
-  test('TRACELAB_FAULTS lists faults, injection is an explicit true/false', () => {
-    const c = loadConfig(schema, { UPSTREAM_URL: 'http://up:1', DATABASE_URL: 'postgres://h/db', TRACELAB_FAULTS: 'slow-query, n-plus-one', TRACELAB_FAULT_INJECTION: 'true' });
+describe('fault settings (their own schema, read by FaultsModule)', () => {
+  test('all off by default; TRACELAB_FAULTS lists faults, injection is an explicit true/false', () => {
+    assert.deepEqual(FAULT_DEFAULTS.TRACELAB_FAULTS, []);
+    assert.equal(FAULT_DEFAULTS.TRACELAB_FAULT_INJECTION, false, 'per-request faults are off unless asked for');
+    const c = loadConfig(faultsConfigSchema, { TRACELAB_FAULTS: 'slow-query, n-plus-one', TRACELAB_FAULT_INJECTION: 'true' });
     assert.deepEqual(c.TRACELAB_FAULTS, ['slow-query', 'n-plus-one']);
     assert.equal(c.TRACELAB_FAULT_INJECTION, true);
-    assert.throws(() => loadConfig(schema, { UPSTREAM_URL: 'http://up:1', DATABASE_URL: 'postgres://h/db', TRACELAB_FAULT_INJECTION: 'yes' }), /TRACELAB_FAULT_INJECTION/);
+    assert.throws(() => loadConfig(faultsConfigSchema, { TRACELAB_FAULT_INJECTION: 'yes' }), /TRACELAB_FAULT_INJECTION/);
+    assert.throws(() => loadConfig(faultsConfigSchema, { TRACELAB_FAULTS: 'slow-query,slowquery' }), /TRACELAB_FAULTS unknown fault slowquery/);
+    assert.throws(() => loadConfig(faultsConfigSchema, { TRACELAB_FAULT_ERROR_RATE: '1.5' }), /TRACELAB_FAULT_ERROR_RATE/);
+  });
+
+  test('the service schema knows nothing of faults', () => {
+    assert.ok(!Object.keys(baseConfigSchema.shape).some((k) => k.startsWith('TRACELAB_')));
   });
 });
 

@@ -1,12 +1,11 @@
 import { z } from 'zod';
-import { faultsConfigSchema } from './faults/faults.config';
 
 export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-/** Variables every service reads: logging, body limit, and the fault knobs. */
-export const baseConfigSchema = faultsConfigSchema.extend({
+/** Variables every service reads: logging and the body limit. */
+export const baseConfigSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Request bodies above this many bytes get 413. */
   BODY_LIMIT_BYTES: z.coerce.number().int().min(1024).max(10 * 1024 * 1024).default(64 * 1024),
@@ -29,17 +28,4 @@ export function loadConfig<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEn
   const variable = issue.path.join('.') || '(environment)';
   const problem = issue.code === 'invalid_type' && cleaned[variable] === undefined ? 'is required' : issue.message;
   throw new ConfigError(`invalid configuration: ${variable} ${problem}`);
-}
-
-/** Runs `main`; a ConfigError ends the process with its one-line message and exit code 78 (EX_CONFIG). */
-export function runService(main: () => Promise<void>): void {
-  main().catch((error: unknown) => {
-    if (error instanceof ConfigError) {
-      process.stderr.write(`${error.message}\n`);
-      process.exitCode = 78;
-      return;
-    }
-    process.stderr.write(`fatal: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
-    process.exitCode = 1;
-  });
 }

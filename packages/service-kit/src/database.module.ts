@@ -17,7 +17,8 @@ export interface DatabaseModuleOptions {
 /**
  * The service's pg Pool (token {@link PG_POOL}), migrated at start-up and closed at shutdown. A
  * database that is down or restarting at start-up (or mid-migration) is waited for, one log line per
- * attempt, instead of ending the process; a broken migration still fails at once.
+ * attempt, instead of ending the process; a broken migration still fails at once. Not global: an
+ * app keeps the result of `forRoot` in one constant and the modules that query import it.
  */
 @Module({})
 export class DatabaseModule implements OnModuleInit, OnApplicationShutdown {
@@ -31,7 +32,6 @@ export class DatabaseModule implements OnModuleInit, OnApplicationShutdown {
   static forRoot(options: DatabaseModuleOptions): DynamicModule {
     return {
       module: DatabaseModule,
-      global: true,
       providers: [
         { provide: PG_POOL, inject: options.inject, useFactory: (...deps: never[]) => createPool(options.useFactory(...deps)) },
         { provide: DATABASE_READINESS, inject: [PG_POOL], useFactory: databaseReadiness },

@@ -40,10 +40,11 @@ export class HealthController {
   }
 }
 
-/** Health routes for a service whose readiness checks come from `checks` (a provider token list). */
-export function healthModule(checks: Array<Type<ReadinessCheck> | symbol | string>): DynamicModule {
+/** Health routes for a service whose readiness checks come from `checks` (provider tokens exported by `imports`). */
+export function healthModule(checks: Array<Type<ReadinessCheck> | symbol | string>, imports: DynamicModule['imports'] = []): DynamicModule {
   return {
     module: class HealthModule {},
+    imports,
     controllers: [HealthController],
     providers: [
       {

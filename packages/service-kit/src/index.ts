@@ -1,5 +1,6 @@
-export { baseConfigSchema, ConfigError, loadConfig, millis, port, runService, url } from './config';
-export { createService, serve, startService, type BootstrapOptions } from './bootstrap';
+export { baseConfigSchema, ConfigError, loadConfig, millis, port, url } from './config';
+export { ConfigModule } from './config.module';
+export { createService, serve, type ServiceDefinition, type ServiceOptions } from './bootstrap';
 export { createPool, databaseReadiness, inTransaction, migrate, type Migration, type PoolOptions } from './database';
 export { isDatabaseUnavailable } from './database-errors';
 export { DownstreamClient, type DownstreamOptions, type DownstreamResponse } from './downstream';

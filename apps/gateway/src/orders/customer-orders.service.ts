@@ -1,7 +1,9 @@
-import { Inject, Injectable } from '@nestjs/common';
+import { Injectable } from '@nestjs/common';
 import type { OrderDto, ProductDto } from '@tracelab/contracts';
-import { Faults, type DownstreamClient } from '@tracelab/service-kit';
-import { INVENTORY, ORDERS } from '../downstream/downstream.module';
+import { Faults } from '@tracelab/service-kit';
+import { Traced } from '@tracelab/tracing';
+import { InventoryClient } from '../downstream/inventory.client';
+import { OrdersClient } from '../downstream/orders.client';
 
 export type CustomerOrderDto = OrderDto & { items: Array<OrderDto['items'][number] & { name?: string; price?: number }> };
 
@@ -9,35 +11,32 @@ export type CustomerOrderDto = OrderDto & { items: Array<OrderDto['items'][numbe
 @Injectable()
 export class CustomerOrdersService {
   constructor(
-    @Inject(ORDERS) private readonly orders: DownstreamClient,
-    @Inject(INVENTORY) private readonly inventory: DownstreamClient,
+    private readonly orders: OrdersClient,
+    private readonly inventory: InventoryClient,
     private readonly faults: Faults,
   ) {}
 
   async list(customerId: string): Promise<CustomerOrderDto[]> {
-    const orders = (await this.orders.request<OrderDto[]>('GET', `/orders?customerId=${encodeURIComponent(customerId)}`)).body;
-    const skus = [...new Set(orders.flatMap((o) => o.items.map((i) => i.sku)))];
-    // sequential-fanout: one lookup after another, where the lookups do not depend on each other.
-    const products = await this.faults.choose(
-      'sequential-fanout',
-      async () => {
-        const found: Array<ProductDto | undefined> = [];
-        for (const sku of skus) found.push(await this.product(sku));
-        return found;
-      },
-      () => Promise.all(skus.map((sku) => this.product(sku))),
-    );
+    const orders = await this.orders.byCustomer(customerId);
+    const products = await this.products([...new Set(orders.flatMap((o) => o.items.map((i) => i.sku)))]);
     const bySku = new Map(products.filter((p): p is ProductDto => !!p).map((p) => [p.sku, p]));
     return orders.map((o) => ({ ...o, items: o.items.map((i) => ({ ...i, name: bySku.get(i.sku)?.name, price: bySku.get(i.sku)?.price })) }));
   }
 
-  /** A product that has since disappeared leaves its items unnamed rather than failing the view. */
-  private async product(sku: string): Promise<ProductDto | undefined> {
-    try {
-      return (await this.inventory.request<ProductDto>('GET', `/products/${encodeURIComponent(sku)}`)).body;
-    } catch (error) {
-      if ((error as { getStatus?: () => number }).getStatus?.() === 404) return undefined;
-      throw error;
-    }
+  /**
+   * One span over all the lookups, so the fan-out reads as one step of the request. A product that
+   * has since disappeared leaves its items unnamed rather than failing the view.
+   */
+  @Traced('look up products')
+  private async products(skus: string[]): Promise<Array<ProductDto | undefined>> {
+    const fault = this.faults.on('sequential-fanout');
+    if (fault) return fault(() => this.oneAfterAnother(skus)); // sequential-fanout: independent lookups awaited one by one
+    return Promise.all(skus.map((sku) => this.inventory.findProduct(sku)));
+  }
+
+  private async oneAfterAnother(skus: string[]): Promise<Array<ProductDto | undefined>> {
+    const found: Array<ProductDto | undefined> = [];
+    for (const sku of skus) found.push(await this.inventory.findProduct(sku));
+    return found;
   }
 }

@@ -1,24 +1,23 @@
-import { BadRequestException, Controller, Get, Inject, Param } from '@nestjs/common';
+import { BadRequestException, Controller, Get, Param } from '@nestjs/common';
 import { ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { DownstreamClient } from '@tracelab/service-kit';
-import { INVENTORY } from '../downstream/downstream.module';
 import { ProductDto, SKU_PATTERN } from '@tracelab/contracts';
+import { InventoryClient } from '../downstream/inventory.client';
 
 @ApiTags('products')
 @Controller('api/products')
 export class ProductsController {
-  constructor(@Inject(INVENTORY) private readonly inventory: DownstreamClient) {}
+  constructor(private readonly inventory: InventoryClient) {}
 
   @Get()
   @ApiOkResponse({ type: [ProductDto] })
-  async list(): Promise<ProductDto[]> {
-    return (await this.inventory.request<ProductDto[]>('GET', '/products')).body;
+  list(): Promise<ProductDto[]> {
+    return this.inventory.products();
   }
 
   @Get(':sku')
   @ApiOkResponse({ type: ProductDto })
-  async get(@Param('sku') sku: string): Promise<ProductDto> {
+  get(@Param('sku') sku: string): Promise<ProductDto> {
     if (!SKU_PATTERN.test(sku)) throw new BadRequestException(`sku must match ${SKU_PATTERN}`);
-    return (await this.inventory.request<ProductDto>('GET', `/products/${sku}`)).body;
+    return this.inventory.product(sku);
   }
 }

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
+import { DownstreamModule } from '../downstream/downstream.module';
 import { ProductsController } from './products.controller';
 
-@Module({ controllers: [ProductsController] })
+@Module({ imports: [DownstreamModule], controllers: [ProductsController] })
 export class ProductsModule {}

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
+import { InventoryDatabase } from '../database/database.module';
 import { ReservationsController } from './reservations.controller';
 import { ReservationsRepository } from './reservations.repository';
 
-@Module({ controllers: [ReservationsController], providers: [ReservationsRepository] })
+@Module({ imports: [InventoryDatabase], controllers: [ReservationsController], providers: [ReservationsRepository] })
 export class ReservationsModule {}

@@ -23,9 +23,9 @@ export class ReservationsRepository {
       const existing = await db.query<LineItemDto>('SELECT sku, quantity FROM reservations WHERE order_id = $1 ORDER BY sku', [orderId]);
       if (existing.rowCount) return { created: false, reservation: { orderId, items: existing.rows } };
 
-      // timeout-retry: a check against the sales history, done with the ledger query that scans.
-      await this.faults.choose('timeout-retry', () => this.scanSalesHistory(db, items.map((i) => i.sku)), async () => undefined);
       const skus = items.map((i) => i.sku);
+      const slow = this.faults.on('timeout-retry');
+      if (slow) await slow(() => this.scanSalesHistory(db, skus)); // timeout-retry: a sales-history check slower than orders waits
       const quantities = items.map((i) => i.quantity);
       const { rows } = await db.query<{ sku: string; stock: number }>(
         'SELECT sku, stock FROM products WHERE sku = ANY($1::text[]) ORDER BY sku FOR UPDATE',
@@ -40,8 +40,8 @@ export class ReservationsRepository {
       if (short.length) {
         throw new ConflictException({ message: `insufficient stock for ${short.map((s) => s.sku).join(', ')}`, shortItems: short });
       }
-      // lock-contention: recomputing sales statistics while the product rows stay locked.
-      await this.faults.choose('lock-contention', () => this.scanSalesHistory(db, skus), async () => undefined);
+      const contention = this.faults.on('lock-contention');
+      if (contention) await contention(() => this.scanSalesHistory(db, skus)); // lock-contention: statistics recomputed while the product rows stay locked
       await db.query(
         `UPDATE products p SET stock = p.stock - r.quantity
            FROM unnest($1::text[], $2::int[]) AS r(sku, quantity) WHERE p.sku = r.sku`,
@@ -78,18 +78,12 @@ export class ReservationsRepository {
     });
   }
 
-  /**
-   * One ledger row per sku. downstream-errors: in a share of requests (TRACELAB_FAULT_ERROR_RATE) a
-   * bug writes quantity 0, which the ledger's CHECK constraint refuses: a real PostgreSQL error, the
-   * whole reservation rolls back and inventory answers 500.
-   */
+  /** One ledger row per sku. */
   private async writeLedger(db: PoolClient, orderId: string, skus: string[], quantities: number[]): Promise<void> {
-    const rate = this.faults.config.TRACELAB_FAULT_ERROR_RATE;
-    await this.faults.choose(
-      'downstream-errors',
-      () => this.insertLedger(db, orderId, skus, Math.random() < rate ? quantities.map(() => 0) : quantities),
-      () => this.insertLedger(db, orderId, skus, quantities),
-    );
+    const fault = this.faults.on('downstream-errors');
+    // downstream-errors: in a share of requests a bug writes quantity 0; the ledger's CHECK refuses it, the reservation rolls back, 500
+    if (fault && Math.random() < this.faults.errorRate()) return fault(() => this.insertLedger(db, orderId, skus, quantities.map(() => 0)));
+    await this.insertLedger(db, orderId, skus, quantities);
   }
 
   private async insertLedger(db: PoolClient, orderId: string, skus: string[], quantities: number[]): Promise<void> {

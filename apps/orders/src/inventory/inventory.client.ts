@@ -1,7 +1,7 @@
 import { HttpException, Inject, Injectable } from '@nestjs/common';
 import type { LineItemDto } from '@tracelab/contracts';
 import { DownstreamClient, Faults } from '@tracelab/service-kit';
-import { logEvent, withSpanAttributes } from '@tracelab/tracing';
+import { TraceService, withSpanAttributes } from '@tracelab/tracing';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ORDERS_CONFIG, type OrdersConfig } from '../config';
 
@@ -13,21 +13,17 @@ export class InventoryClient {
   constructor(
     @Inject(ORDERS_CONFIG) config: OrdersConfig,
     private readonly faults: Faults,
+    private readonly trace: TraceService,
   ) {
     this.http = new DownstreamClient({ name: 'inventory', baseUrl: config.INVENTORY_URL, timeoutMillis: config.INVENTORY_TIMEOUT_MS });
   }
 
-  /**
-   * Resolves when every item is reserved; rejects with 409 (short items), 404, 502 or 504.
-   * timeout-retry: a per-attempt timeout shorter than inventory needs, and retries with backoff.
-   */
+  /** Resolves when every item is reserved; rejects with 409 (short items), 404, 502 or 504. */
   async reserve(orderId: string, items: LineItemDto[]): Promise<void> {
     const body = { orderId, items };
-    await this.faults.choose(
-      'timeout-retry',
-      () => this.withRetries(() => this.http.request('POST', '/reservations', body, this.faults.config.TRACELAB_FAULT_TIMEOUT_MS)),
-      () => this.http.request('POST', '/reservations', body),
-    );
+    const fault = this.faults.on('timeout-retry');
+    if (fault) return fault(() => this.withRetries(body)); // timeout-retry: each attempt's timeout is shorter than inventory needs
+    await this.http.request('POST', '/reservations', body);
   }
 
   /** Whether inventory holds stock for the order: true (200), false (404); rejects when it cannot tell. */
@@ -47,21 +43,22 @@ export class InventoryClient {
   }
 
   /**
-   * Retries 5xx and timeouts; safe because inventory treats a repeated reservation of one order as
-   * the same reservation. Each attempt's CLIENT span carries `tracelab.attempt` (1, 2, …) and, for
-   * retries, `http.request.resend_count`.
+   * Retries 5xx and timeouts with exponential backoff; safe because inventory treats a repeated
+   * reservation of one order as the same reservation. Each attempt's CLIENT span carries
+   * `tracelab.attempt` (1, 2, …) and, for retries, `http.request.resend_count`.
    */
-  private async withRetries<T>(call: () => Promise<T>): Promise<T> {
-    const { TRACELAB_FAULT_ATTEMPTS: attempts, TRACELAB_FAULT_TIMEOUT_MS: base } = this.faults.config;
+  private async withRetries(body: object): Promise<void> {
+    const { attempts, timeoutMillis } = this.faults.retry();
     for (let attempt = 1; ; attempt++) {
       const attributes = attempt === 1 ? { 'tracelab.attempt': 1 } : { 'tracelab.attempt': attempt, 'http.request.resend_count': attempt - 1 };
       try {
-        return await withSpanAttributes(attributes, call);
+        await withSpanAttributes(attributes, () => this.http.request('POST', '/reservations', body, timeoutMillis));
+        return;
       } catch (error) {
         const retriable = error instanceof HttpException && error.getStatus() >= 500;
         if (!retriable || attempt >= attempts) throw error;
-        const backoff = base * 2 ** (attempt - 1);
-        logEvent('retrying inventory call', { 'tracelab.attempt': attempt, 'retry.backoff_ms': backoff, 'http.response.status_code': error.getStatus() });
+        const backoff = timeoutMillis * 2 ** (attempt - 1);
+        this.trace.log('retrying inventory call', { 'tracelab.attempt': attempt, 'retry.backoff_ms': backoff, 'http.response.status_code': error.getStatus() });
         await sleep(backoff);
       }
     }

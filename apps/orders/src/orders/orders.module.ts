@@ -1,8 +1,15 @@
 import { Module } from '@nestjs/common';
-import { InventoryClient } from '../inventory/inventory.client';
+import { OrdersDatabase } from '../database/database.module';
+import { InventoryModule } from '../inventory/inventory.module';
+import { ConstrainedPool } from './constrained-pool';
 import { OrdersController } from './orders.controller';
 import { OrdersRepository } from './orders.repository';
 import { OrdersService } from './orders.service';
 
-@Module({ controllers: [OrdersController], providers: [OrdersService, OrdersRepository, InventoryClient], exports: [OrdersRepository, InventoryClient] })
+@Module({
+  imports: [OrdersDatabase, InventoryModule],
+  controllers: [OrdersController],
+  providers: [OrdersService, OrdersRepository, ConstrainedPool],
+  exports: [OrdersRepository],
+})
 export class OrdersModule {}

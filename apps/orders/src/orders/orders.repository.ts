@@ -1,8 +1,8 @@
-import { Inject, Injectable, type OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable } from '@nestjs/common';
 import type { LineItemDto, OrderDto, OrderStatus } from '@tracelab/contracts';
-import { createPool, Faults, inTransaction, PG_POOL } from '@tracelab/service-kit';
+import { Faults, inTransaction, PG_POOL } from '@tracelab/service-kit';
 import type { Pool } from 'pg';
-import { ORDERS_CONFIG, type OrdersConfig } from '../config';
+import { ConstrainedPool } from './constrained-pool';
 
 export interface OrderRow {
   id: string;
@@ -32,34 +32,27 @@ const SELECT_WITH_ITEMS = `
     FROM orders o LEFT JOIN order_items i ON i.order_id = o.id`;
 
 @Injectable()
-export class OrdersRepository implements OnApplicationShutdown {
-  /** pool-exhaustion: created on first use, TRACELAB_FAULT_POOL_SIZE connections shared by every faulty request. */
-  private constrained?: Pool;
-
+export class OrdersRepository {
   constructor(
     @Inject(PG_POOL) private readonly pool: Pool,
-    @Inject(ORDERS_CONFIG) private readonly config: OrdersConfig,
+    private readonly constrained: ConstrainedPool,
     private readonly faults: Faults,
   ) {}
 
   /** The order and its items in one transaction: never an order without its items. */
   async createPending(id: string, customerId: string, items: LineItemDto[]): Promise<void> {
-    await this.withPool((pool) =>
-      inTransaction(pool, async (db) => {
-        await db.query("INSERT INTO orders (id, customer_id, status) VALUES ($1, $2, 'pending')", [id, customerId]);
-        await db.query(
-          'INSERT INTO order_items (order_id, sku, quantity) SELECT $1, sku, quantity FROM unnest($2::text[], $3::int[]) AS i(sku, quantity)',
-          [id, items.map((i) => i.sku), items.map((i) => i.quantity)],
-        );
-      }),
-    );
+    await inTransaction(this.db(), async (db) => {
+      await db.query("INSERT INTO orders (id, customer_id, status) VALUES ($1, $2, 'pending')", [id, customerId]);
+      await db.query(
+        'INSERT INTO order_items (order_id, sku, quantity) SELECT $1, sku, quantity FROM unnest($2::text[], $3::int[]) AS i(sku, quantity)',
+        [id, items.map((i) => i.sku), items.map((i) => i.quantity)],
+      );
+    });
   }
 
   /** Moves a pending order to its final status; a no-op if it already left "pending". */
   async settle(id: string, status: Exclude<OrderStatus, 'pending'>, reason?: string): Promise<void> {
-    await this.withPool((pool) =>
-      pool.query("UPDATE orders SET status = $2, reason = $3, updated_at = now() WHERE id = $1 AND status = 'pending'", [id, status, reason ?? null]),
-    );
+    await this.db().query("UPDATE orders SET status = $2, reason = $3, updated_at = now() WHERE id = $1 AND status = 'pending'", [id, status, reason ?? null]);
   }
 
   /**
@@ -91,53 +84,30 @@ export class OrdersRepository implements OnApplicationShutdown {
   }
 
   async find(id: string): Promise<OrderDto | undefined> {
-    const { rows } = await this.withPool((pool) => pool.query<OrderRow>(`${SELECT_WITH_ITEMS} WHERE o.id = $1 GROUP BY o.id`, [id]));
+    const { rows } = await this.db().query<OrderRow>(`${SELECT_WITH_ITEMS} WHERE o.id = $1 GROUP BY o.id`, [id]);
     return rows[0] && toDto(rows[0]);
   }
 
-  /** Most recent first, items included: one query (n-plus-one: one more query per order). */
+  /** Most recent first, items included, in one query. */
   async listByCustomer(customerId: string, limit = 50): Promise<OrderDto[]> {
-    return this.withPool((pool) =>
-      this.faults.choose(
-        'n-plus-one',
-        async () => {
-          const { rows } = await pool.query<OrderRow>(
-            `SELECT ${ORDER_COLUMNS} FROM orders o WHERE o.customer_id = $1 ORDER BY o.created_at DESC LIMIT $2`,
-            [customerId, limit],
-          );
-          for (const row of rows) {
-            row.items = (await pool.query<LineItemDto>('SELECT sku, quantity FROM order_items WHERE order_id = $1 ORDER BY sku', [row.id])).rows;
-          }
-          return rows.map(toDto);
-        },
-        async () => {
-          const { rows } = await pool.query<OrderRow>(
-            `${SELECT_WITH_ITEMS} WHERE o.customer_id = $1 GROUP BY o.id ORDER BY o.created_at DESC LIMIT $2`,
-            [customerId, limit],
-          );
-          return rows.map(toDto);
-        },
-      ),
-    );
+    const db = this.db();
+    const fault = this.faults.on('n-plus-one');
+    if (fault) return fault(() => this.listItemsPerOrder(db, customerId, limit)); // n-plus-one: one more query per order for its items
+    const { rows } = await db.query<OrderRow>(`${SELECT_WITH_ITEMS} WHERE o.customer_id = $1 GROUP BY o.id ORDER BY o.created_at DESC LIMIT $2`, [customerId, limit]);
+    return rows.map(toDto);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    await this.constrained?.end();
+  private async listItemsPerOrder(db: Pool, customerId: string, limit: number): Promise<OrderDto[]> {
+    const { rows } = await db.query<OrderRow>(`SELECT ${ORDER_COLUMNS} FROM orders o WHERE o.customer_id = $1 ORDER BY o.created_at DESC LIMIT $2`, [customerId, limit]);
+    for (const row of rows) {
+      row.items = (await db.query<LineItemDto>('SELECT sku, quantity FROM order_items WHERE order_id = $1 ORDER BY sku', [row.id])).rows;
+    }
+    return rows.map(toDto);
   }
 
-  /** The service's pool, or (pool-exhaustion) the tiny one, so concurrent requests queue for a connection. */
-  private withPool<T>(work: (pool: Pool) => Promise<T>): Promise<T> {
-    return this.faults.choose(
-      'pool-exhaustion',
-      () => {
-        this.constrained ??= createPool({
-          url: this.config.DATABASE_URL,
-          max: this.faults.config.TRACELAB_FAULT_POOL_SIZE,
-          applicationName: 'orders-constrained',
-        });
-        return work(this.constrained);
-      },
-      () => work(this.pool),
-    );
+  /** The pool a request's queries go through. */
+  private db(): Pool {
+    if (this.faults.on('pool-exhaustion')) return this.constrained.get(); // pool-exhaustion: every faulty request shares a pool of faults.poolSize()
+    return this.pool;
   }
 }

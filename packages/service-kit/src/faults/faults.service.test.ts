@@ -33,16 +33,26 @@ describe('Faults', () => {
     assert.equal(on.active('n-plus-one'), false, 'no baggage, no fault');
   });
 
-  test('choose runs the faulty path and tags the current span and every span inside it', async () => {
+  test('the knobs are typed questions with their defaults', () => {
+    const f = faults({});
+    assert.equal(f.poolSize(), 1);
+    assert.equal(f.errorRate(), 0.5);
+    assert.deepEqual(f.retry(), { timeoutMillis: 25, attempts: 4 });
+    assert.equal(faults({ TRACELAB_FAULT_POOL_SIZE: '3' }).poolSize(), 3);
+  });
+
+  test('on() tags the current span and every span its runner starts; off, it is undefined and tags nothing', async () => {
     const f = faults({ TRACELAB_FAULTS: 'exception' });
     const tracer = trace.getTracer('test');
     await tracer.startActiveSpan('handler', async (span) => {
-      const result = await f.choose('exception', async () => tracer.startSpan('inside').end() ?? 'faulty', async () => 'normal');
-      assert.equal(result, 'faulty');
-      assert.equal(await f.choose('slow-query', async () => 'faulty', async () => 'normal'), 'normal');
+      const fault = f.on('exception');
+      assert.ok(fault);
+      assert.equal(await fault(async () => tracer.startSpan('inside').end() ?? 'faulty'), 'faulty');
+      assert.equal(f.on('slow-query'), undefined);
+      tracer.startSpan('outside').end();
       span.end();
     });
     const byName = Object.fromEntries(tracing.spans().map((s) => [s.name, s.attributes['tracelab.fault']]));
-    assert.deepEqual(byName, { inside: 'exception', handler: 'exception' });
+    assert.deepEqual(byName, { inside: 'exception', outside: undefined, handler: 'exception' });
   });
 });

@@ -5,12 +5,21 @@ import { FAULT_DEFAULTS, type FaultsConfig } from './faults.config';
 
 export const FAULTS_CONFIG = Symbol('FAULTS_CONFIG');
 
-/** Which faults apply to the current request, and a way to run code as a fault. */
+/** Runs code as the faulty path: every span started inside it carries `tracelab.fault=<name>`. */
+export type FaultRun = <T>(faulty: () => T) => T;
+
+/**
+ * The typed questions a fault site asks: is this fault on for the current request, and the knobs
+ * it needs. Business code never reads TRACELAB_* names. A fault site reads as one `if`:
+ *
+ *     const fault = this.faults.on('slow-query');
+ *     if (fault) return fault(() => run(SLOW)); // slow-query: expressions on indexed columns defeat the index
+ */
 @Injectable()
 export class Faults implements OnApplicationBootstrap {
   private readonly logger = new Logger('Faults');
 
-  constructor(@Inject(FAULTS_CONFIG) readonly config: FaultsConfig) {}
+  constructor(@Inject(FAULTS_CONFIG) private readonly config: FaultsConfig) {}
 
   /** On for this request: in TRACELAB_FAULTS, or asked for through baggage while injection is enabled. */
   active(name: FaultName): boolean {
@@ -19,13 +28,28 @@ export class Faults implements OnApplicationBootstrap {
   }
 
   /**
-   * Runs `faulty` when `name` is active, `normal` otherwise. The faulty path's current span and every
-   * span started inside it carry `tracelab.fault=<name>`.
+   * When `name` is on for this request: tags the current span with `tracelab.fault=<name>` and
+   * returns a runner whose spans carry the tag too. Undefined when it is off.
    */
-  choose<T>(name: FaultName, faulty: () => T, normal: () => T): T {
-    if (!this.active(name)) return normal();
+  on(name: FaultName): FaultRun | undefined {
+    if (!this.active(name)) return undefined;
     setTags({ [ATTR_FAULT]: name });
-    return withSpanAttributes({ [ATTR_FAULT]: name }, faulty);
+    return (faulty) => withSpanAttributes({ [ATTR_FAULT]: name }, faulty);
+  }
+
+  /** downstream-errors: share of reservations that write an invalid ledger row. */
+  errorRate(): number {
+    return this.config.TRACELAB_FAULT_ERROR_RATE;
+  }
+
+  /** timeout-retry: per-attempt timeout (also the first backoff) and attempts in all. */
+  retry(): { timeoutMillis: number; attempts: number } {
+    return { timeoutMillis: this.config.TRACELAB_FAULT_TIMEOUT_MS, attempts: this.config.TRACELAB_FAULT_ATTEMPTS };
+  }
+
+  /** pool-exhaustion: connections in the constrained pool. */
+  poolSize(): number {
+    return this.config.TRACELAB_FAULT_POOL_SIZE;
   }
 
   onApplicationBootstrap(): void {

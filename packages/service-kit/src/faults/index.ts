@@ -1,5 +1,5 @@
 export { ATTR_FAULT, ATTR_FAULT_REQUESTED, FAULT_BAGGAGE_KEY, FAULT_NAMES, parseFaultList, type FaultName } from './catalog';
-export { faultBaggage } from './fault-baggage.middleware';
+export { FaultBaggageMiddleware } from './fault-baggage.middleware';
 export { FAULT_DEFAULTS, faultsConfigSchema, type FaultsConfig } from './faults.config';
 export { FaultsModule } from './faults.module';
-export { Faults, FAULTS_CONFIG } from './faults.service';
+export { Faults, FAULTS_CONFIG, type FaultRun } from './faults.service';
