@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { dirname } from 'node:path';
-import { startDevDatabase, type DevDatabase } from '@tracelab/devdb';
+import { freePort, startDevDatabase, type DevDatabase } from '@tracelab/devdb';
 
 export type ServiceName = 'gateway' | 'orders' | 'inventory';
 
@@ -87,6 +87,20 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     await stack.stop();
     throw error;
   }
+}
+
+/**
+ * {@link startStack} for tests: every service on a free port (tests run side by side), spans
+ * exported every 100 ms with a patient exporter, and warnings only in the logs unless `options`
+ * say otherwise. `env` adds to (or overrides) those variables.
+ */
+export async function startTestStack(otlpEndpoint: string, env: Record<string, string> = {}, options: Omit<StackOptions, 'otlpEndpoint' | 'ports' | 'env'> = {}): Promise<Stack> {
+  return startStack({
+    ...options,
+    otlpEndpoint,
+    ports: { gateway: await freePort(), orders: await freePort(), inventory: await freePort() },
+    env: { OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_EXPORTER_OTLP_TIMEOUT: '10000', LOG_LEVEL: 'warn', ...env },
+  });
 }
 
 function launch(name: ServiceName, env: NodeJS.ProcessEnv, onLine?: StackOptions['onLine']): ChildProcess {

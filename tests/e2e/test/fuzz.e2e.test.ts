@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import fc from 'fast-check';
-import { freePort } from '@tracelab/devdb';
-import { startStack, type ServiceName, type Stack } from '@tracelab/devstack';
+import { startTestStack, type ServiceName, type Stack } from '@tracelab/devstack';
 import { FakeCollector } from '@tracelab/tracing/testing';
 import { Client } from 'pg';
 
@@ -80,11 +79,7 @@ describe(`property-based: the public API never answers 5xx (seed ${seed}, ${numR
   before(async () => {
     console.log(`fast-check seed ${seed}, ${numRuns} runs per property (TRACELAB_FUZZ_SEED / TRACELAB_FUZZ_RUNS)`);
     await collector.start();
-    stack = await startStack({
-      otlpEndpoint: collector.endpoint,
-      ports: { gateway: await freePort(), orders: await freePort(), inventory: await freePort() },
-      env: { LOG_LEVEL: 'error', OTEL_BSP_SCHEDULE_DELAY: '1000' },
-    });
+    stack = await startTestStack(collector.endpoint, { LOG_LEVEL: 'error', OTEL_BSP_SCHEDULE_DELAY: '1000' });
     api = stack.urls.gateway;
     ordersDb = new Client({ connectionString: stack.database.urlFor('orders') });
     inventoryDb = new Client({ connectionString: stack.database.urlFor('inventory') });

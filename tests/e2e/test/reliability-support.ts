@@ -1,4 +1,5 @@
 import type { ServiceName, Stack } from '@tracelab/devstack';
+import { parseTraceResponse } from '@tracelab/tracing/testing';
 import { Client } from 'pg';
 
 /** One request as the reliability test records it. */
@@ -22,7 +23,7 @@ export async function request(base: string, method: string, path: string, body?:
   });
   const text = await res.text();
   const millis = performance.now() - startedAt;
-  const traceId = /^00-([0-9a-f]{32})-/.exec(res.headers.get('traceresponse') ?? '')?.[1];
+  const traceId = parseTraceResponse(res.headers.get('traceresponse'));
   return {
     path: labelWithBase ? `${base}${path}` : path,
     startedAt,

@@ -2,12 +2,11 @@ import assert from 'node:assert/strict';
 import { mkdirSync, rmSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { freePort, startDevDatabase, type DevDatabase } from '@tracelab/devdb';
-import { startStack, type ServiceName, type Stack } from '@tracelab/devstack';
-import { FakeCollector, renderTree, buildTrees } from '@tracelab/tracing/testing';
+import { startDevDatabase, type DevDatabase } from '@tracelab/devdb';
+import { startTestStack, type ServiceName, type Stack } from '@tracelab/devstack';
+import { FakeCollector, renderTree, buildTrees, traceOf } from '@tracelab/tracing/testing';
 import { Client } from 'pg';
 import { exitedServices, median, query, request, summary, until, type Sent } from './reliability-support';
-import { traceOf } from './support';
 
 /**
  * What a user of TraceLab lives through when PostgreSQL goes away: a real embedded server with a
@@ -30,11 +29,8 @@ describe('reliability: database outage, pending orders, burst, SIGTERM', { skip:
   before(async () => {
     mkdirSync(base, { recursive: true, mode: 0o755 });
     await collector.start();
-    stack = await startStack({
-      otlpEndpoint: collector.endpoint,
-      ports: { gateway: await freePort(), orders: await freePort(), inventory: await freePort() },
+    stack = await startTestStack(collector.endpoint, {}, {
       dataDir: `${base}/pg`,
-      env: { OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_EXPORTER_OTLP_TIMEOUT: '10000', LOG_LEVEL: 'warn' },
       // Timeouts generous enough that a burst on a shared CPU is judged on what it sells, not on
       // latency; the reconciler's bound shorter than 30 s but above the inventory timeout, as in
       // production: a request still in flight settles its own order.

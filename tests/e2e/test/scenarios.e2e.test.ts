@@ -1,10 +1,9 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { freePort } from '@tracelab/devdb';
-import { startStack, type Stack } from '@tracelab/devstack';
-import { errorSpans, FakeCollector, findSpan, type PlainSpan } from '@tracelab/tracing/testing';
-import { call, ms, pgQueries, rootOf, traceOf } from './support';
+import { startTestStack, type Stack } from '@tracelab/devstack';
+import { call, errorSpans, FakeCollector, findSpan, repeatedStatements, singleRoot, sqlSpans, traceOf } from '@tracelab/tracing/testing';
+import { ms } from './support';
 
 /**
  * Each scenario's signature on real traces: the three services, real PostgreSQL, a real OTLP gRPC
@@ -22,17 +21,10 @@ describe('fault scenarios: the signature each one leaves in the trace', () => {
 
   before(async () => {
     await collector.start();
-    stack = await startStack({
-      otlpEndpoint: collector.endpoint,
-      ports: { gateway: await freePort(), orders: await freePort(), inventory: await freePort() },
-      env: {
-        OTEL_BSP_SCHEDULE_DELAY: '100',
-        OTEL_EXPORTER_OTLP_TIMEOUT: '10000',
-        LOG_LEVEL: 'warn',
-        TRACELAB_FAULT_INJECTION: 'true',
-        // Deterministic for the test: every faulty reservation fails.
-        TRACELAB_FAULT_ERROR_RATE: '1',
-      },
+    stack = await startTestStack(collector.endpoint, {
+      TRACELAB_FAULT_INJECTION: 'true',
+      // Deterministic for the test: every faulty reservation fails.
+      TRACELAB_FAULT_ERROR_RATE: '1',
     });
     api = stack.urls.gateway;
   });
@@ -59,8 +51,8 @@ describe('fault scenarios: the signature each one leaves in the trace', () => {
     assert.equal((on.body as { soldLast24h: number }).soldLast24h, (off.body as { soldLast24h: number }).soldLast24h);
     const share = async (traceId: string) => {
       const spans = await traceOf(collector, traceId);
-      const slowest = pgQueries(spans).sort((a, b) => b.durationMs - a.durationMs)[0];
-      return { slowest, share: slowest.durationMs / rootOf(spans).durationMs, root: rootOf(spans) };
+      const slowest = sqlSpans(spans).sort((a, b) => b.durationMs - a.durationMs)[0];
+      return { slowest, share: slowest.durationMs / singleRoot(spans).durationMs, root: singleRoot(spans) };
     };
     const withFault = await share(on.traceId);
     const without = await share(off.traceId);
@@ -79,10 +71,7 @@ describe('fault scenarios: the signature each one leaves in the trace', () => {
       const r = await call(api, 'GET', '/api/customers/c-ladder/orders', { baggage });
       assert.equal(r.status, 200);
       assert.equal((r.body as unknown[]).length, 6);
-      const queries = pgQueries(await traceOf(collector, r.traceId), 'orders');
-      const byText = new Map<string, PlainSpan[]>();
-      for (const q of queries) byText.set(`${q.parentSpanId} ${q.attributes['db.query.text']}`, [...(byText.get(`${q.parentSpanId} ${q.attributes['db.query.text']}`) ?? []), q]);
-      return Math.max(...[...byText.values()].map((v) => v.length));
+      return repeatedStatements(await traceOf(collector, r.traceId), 'orders');
     };
     const on = await ladder(fault('n-plus-one'));
     const off = await ladder();
@@ -122,7 +111,7 @@ describe('fault scenarios: the signature each one leaves in the trace', () => {
       const results = await Promise.all(Array.from({ length: 5 }, (_, i) => order(`c-hot-${i}`, [['SKU-007', 1]], baggage)));
       assert.deepEqual(results.map((r) => r.status), [201, 201, 201, 201, 201]);
       const spans = (await Promise.all(results.map((r) => traceOf(collector, r.traceId)))).flat();
-      return pgQueries(spans, 'inventory').filter((q) => /FROM products WHERE sku = ANY.*FOR UPDATE/s.test(String(q.attributes['db.query.text']))).map((q) => q.durationMs);
+      return sqlSpans(spans, 'inventory').filter((q) => /FROM products WHERE sku = ANY.*FOR UPDATE/s.test(String(q.attributes['db.query.text']))).map((q) => q.durationMs);
     };
     await waits(); // warm-up
     const off = Math.max(...(await waits()));
@@ -139,7 +128,7 @@ describe('fault scenarios: the signature each one leaves in the trace', () => {
       assert.ok(results.every((r) => r.status === 201));
       const spans = (await Promise.all(results.map((r) => traceOf(collector, r.traceId)))).flat().filter((s) => s.service === 'orders');
       const waiting = spans.filter((s) => s.name === 'pg-pool.connect').reduce((sum, s) => sum + s.durationMs, 0);
-      const querying = pgQueries(spans).reduce((sum, s) => sum + s.durationMs, 0);
+      const querying = sqlSpans(spans).reduce((sum, s) => sum + s.durationMs, 0);
       return { waiting, querying, tagged: spans.filter((s) => s.name === 'pg-pool.connect').every((s) => s.attributes['tracelab.fault'] === 'pool-exhaustion') };
     };
     await connects(); // warm the normal pool
@@ -158,7 +147,7 @@ describe('fault scenarios: the signature each one leaves in the trace', () => {
     const events = errorSpans(spans).filter((s) => s.service === 'inventory').flatMap((s) => s.events).filter((e) => e.name === 'exception');
     const origin = events.find((e) => /stock_movements_quantity_check/.test(String(e.attributes['exception.message'])));
     assert.ok(origin, `the CHECK violation is recorded at inventory: ${events.map((e) => e.attributes['exception.message']).join(' | ')}`);
-    const insert = pgQueries(spans, 'inventory').find((q) => String(q.attributes['db.query.text']).startsWith('INSERT INTO stock_movements'))!;
+    const insert = sqlSpans(spans, 'inventory').find((q) => String(q.attributes['db.query.text']).startsWith('INSERT INTO stock_movements'))!;
     assert.equal(insert.status.code, SpanStatusCode.ERROR);
     assert.equal(insert.attributes['tracelab.fault'], 'downstream-errors');
     for (const [service, name] of [['inventory', 'POST /reservations'], ['orders', 'POST /orders'], ['gateway', 'POST /api/orders']] as const) {

@@ -1,8 +1,7 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { freePort } from '@tracelab/devdb';
-import { startStack, type Stack } from '@tracelab/devstack';
-import { FakeCollector } from '@tracelab/tracing/testing';
+import { startTestStack, type Stack } from '@tracelab/devstack';
+import { FakeCollector, traceIdOf } from '@tracelab/tracing/testing';
 
 describe('graceful shutdown flushes spans', () => {
   const collector = new FakeCollector();
@@ -10,12 +9,8 @@ describe('graceful shutdown flushes spans', () => {
 
   before(async () => {
     await collector.start();
-    stack = await startStack({
-      otlpEndpoint: collector.endpoint,
-      ports: { gateway: await freePort(), orders: await freePort(), inventory: await freePort() },
-      // Spans would wait a minute for their batch: only the shutdown flush can deliver them in time.
-      env: { OTEL_BSP_SCHEDULE_DELAY: '60000', LOG_LEVEL: 'warn' },
-    });
+    // Spans would wait a minute for their batch: only the shutdown flush can deliver them in time.
+    stack = await startTestStack(collector.endpoint, { OTEL_BSP_SCHEDULE_DELAY: '60000' });
   });
   after(async () => {
     await stack?.stop();
@@ -25,7 +20,7 @@ describe('graceful shutdown flushes spans', () => {
   test('SIGTERM: the TracingModule exports pending spans before the process exits', async () => {
     const res = await fetch(`${stack.urls.gateway}/api/products/SKU-001`);
     assert.equal(res.status, 200);
-    const traceId = /^00-([0-9a-f]{32})-/.exec(res.headers.get('traceresponse') ?? '')![1];
+    const traceId = traceIdOf(res);
     await new Promise((r) => setTimeout(r, 200));
     assert.equal(collector.spans().filter((s) => s.traceId === traceId).length, 0, 'nothing exported before shutdown');
 

@@ -1,12 +1,10 @@
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import { freePort } from '@tracelab/devdb';
-import { startStack, type ServiceName, type Stack } from '@tracelab/devstack';
-import { assertDescendant, errorSpans, FakeCollector, findSpan, findSpans, renderTree, singleRoot, type PlainSpan } from '@tracelab/tracing/testing';
+import { startTestStack, type ServiceName, type Stack } from '@tracelab/devstack';
+import { assertDescendant, errorSpans, FakeCollector, findSpan, renderTree, singleRoot, sqlSpans, traceIdOf, traceOf as traceIn } from '@tracelab/tracing/testing';
 import { Client } from 'pg';
 
-const PG_SCOPE = '@opentelemetry/instrumentation-pg';
 const CUSTOMER = 'customer-e2e-7f3a';
 
 describe('one trace across gateway → orders → inventory, exported over OTLP gRPC', () => {
@@ -17,13 +15,7 @@ describe('one trace across gateway → orders → inventory, exported over OTLP 
 
   before(async () => {
     await collector.start();
-    const [gateway, orders, inventory] = [await freePort(), await freePort(), await freePort()];
-    stack = await startStack({
-      otlpEndpoint: collector.endpoint,
-      ports: { gateway, orders, inventory },
-      env: { OTEL_BSP_SCHEDULE_DELAY: '100', OTEL_EXPORTER_OTLP_TIMEOUT: '10000', LOG_LEVEL: 'info' },
-      onLine: (service, line) => logs.push({ service, line }),
-    });
+    stack = await startTestStack(collector.endpoint, { LOG_LEVEL: 'info' }, { onLine: (service, line) => logs.push({ service, line }) });
     api = stack.urls.gateway;
     console.log(`stack ready in ${stack.readyAfterMillis} ms`);
   });
@@ -42,12 +34,7 @@ describe('one trace across gateway → orders → inventory, exported over OTLP 
     return { res, body: (await res.json()) as Record<string, unknown>, traceId: traceIdOf(res) };
   }
 
-  /** Waits for the trace until the gateway's SERVER span (the last to end) has arrived. */
-  async function traceOf(traceId: string): Promise<PlainSpan[]> {
-    await collector.waitFor((spans) => spans.some((s) => s.traceId === traceId && s.service === 'gateway' && s.kind === SpanKind.SERVER));
-    await new Promise((r) => setTimeout(r, 300)); // batches from the other services may trail by one delay
-    return collector.spans().filter((s) => s.traceId === traceId);
-  }
+  const traceOf = (traceId: string) => traceIn(collector, traceId);
 
   test('POST /api/orders is one trace: gateway SERVER → CLIENT → orders SERVER → pg + CLIENT → inventory SERVER → pg', async () => {
     const { res, body, traceId } = await post('/api/orders', { customerId: CUSTOMER, items: [{ sku: 'SKU-001', quantity: 2 }] });
@@ -73,8 +60,8 @@ describe('one trace across gateway → orders → inventory, exported over OTLP 
     assert.equal(inventoryServer.parentSpanId, ordersClient.spanId, 'inventory SERVER is the child of the orders CLIENT span');
     assert.equal(inventoryServer.name, 'POST /reservations');
 
-    const ordersSql = findSpans(spans, { service: 'orders' }).filter((s) => s.scope === PG_SCOPE && s.kind === SpanKind.CLIENT);
-    const inventorySql = findSpans(spans, { service: 'inventory' }).filter((s) => s.scope === PG_SCOPE && s.kind === SpanKind.CLIENT);
+    const ordersSql = sqlSpans(spans, 'orders');
+    const inventorySql = sqlSpans(spans, 'inventory');
     assert.ok(ordersSql.length >= 3, `orders pg spans: ${ordersSql.length}`);
     assert.ok(inventorySql.length >= 3, `inventory pg spans: ${inventorySql.length}`);
     for (const s of ordersSql) assertDescendant(spans, s, ordersServer);
@@ -172,10 +159,3 @@ describe('one trace across gateway → orders → inventory, exported over OTLP 
     assert.equal(singleRoot(await traceOf(fresh)).parentSpanId, undefined, 'a malformed header starts a new trace');
   });
 });
-
-function traceIdOf(res: Response): string {
-  const header = res.headers.get('traceresponse') ?? '';
-  const match = /^00-([0-9a-f]{32})-[0-9a-f]{16}-[0-9a-f]{2}$/.exec(header);
-  assert.ok(match, `traceresponse header missing or malformed: "${header}"`);
-  return match[1];
-}

@@ -1,14 +1,11 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Stack } from '@tracelab/devstack';
-import { buildTrees, errorSpans, findSpan, renderTree, type PlainSpan } from '@tracelab/tracing/testing';
+import { buildTrees, errorSpans, findSpan, renderTree, repeatedStatements, singleRoot, sqlSpans, type PlainSpan } from '@tracelab/tracing/testing';
 import { CLIENT, ERROR, searchByTag, SERVER, UNSET, v3SearchByAttributes, waitForTrace } from './support/jaeger-api';
 import { atLeast, jaegerSuite, startTestJaeger, type RunningJaeger } from './support/jaeger';
 import { call, order as placeOrder, startTracedStack, type Call } from './support/stack';
 
-const PG_SCOPE = '@opentelemetry/instrumentation-pg';
-const pgQueries = (spans: PlainSpan[], service?: string) => spans.filter((s) => s.scope === PG_SCOPE && s.name.startsWith('pg.query') && (!service || s.service === service));
-const rootOf = (spans: PlainSpan[]) => spans.find((s) => !s.parentSpanId || !spans.some((p) => p.spanId === s.parentSpanId))!;
 const ms = (n: number) => `${n.toFixed(1)} ms`;
 
 /**
@@ -62,8 +59,8 @@ jaegerSuite('fault scenarios as Jaeger shows them', () => {
     assert.equal(on.status, 200);
     const share = async (traceId: string) => {
       const spans = await trace(traceId);
-      const slowest = pgQueries(spans).sort((a, b) => b.durationMs - a.durationMs)[0];
-      return { spans, slowest, share: slowest.durationMs / rootOf(spans).durationMs };
+      const slowest = sqlSpans(spans).sort((a, b) => b.durationMs - a.durationMs)[0];
+      return { spans, slowest, share: slowest.durationMs / singleRoot(spans).durationMs };
     };
     const withFault = await share(on.traceId);
     const without = await share(off.traceId);
@@ -82,9 +79,7 @@ jaegerSuite('fault scenarios as Jaeger shows them', () => {
       const r = await call(api, 'GET', '/api/customers/c-ladder/orders', { baggage });
       assert.equal(r.status, 200);
       const spans = await trace(r.traceId);
-      const byText = new Map<string, number>();
-      for (const q of pgQueries(spans, 'orders')) byText.set(`${q.parentSpanId} ${q.attributes['db.query.text']}`, (byText.get(`${q.parentSpanId} ${q.attributes['db.query.text']}`) ?? 0) + 1);
-      return { r, spans, longest: Math.max(...byText.values()) };
+      return { r, spans, longest: repeatedStatements(spans, 'orders') };
     };
     const on = await ladder(fault('n-plus-one'));
     const off = await ladder();
@@ -123,7 +118,7 @@ jaegerSuite('fault scenarios as Jaeger shows them', () => {
       const results = await Promise.all(Array.from({ length: 5 }, (_, i) => order(`c-hot-${i}`, [['SKU-007', 1]], baggage)));
       assert.deepEqual(results.map((r) => r.status), [201, 201, 201, 201, 201]);
       const traces = await Promise.all(results.map((r) => trace(r.traceId)));
-      const locks = pgQueries(traces.flat(), 'inventory').filter((q) => /FROM products WHERE sku = ANY.*FOR UPDATE/s.test(String(q.attributes['db.query.text'])));
+      const locks = sqlSpans(traces.flat(), 'inventory').filter((q) => /FROM products WHERE sku = ANY.*FOR UPDATE/s.test(String(q.attributes['db.query.text'])));
       return { results, traces, waits: locks.map((q) => q.durationMs) };
     };
     await waits(); // warm-up
@@ -147,7 +142,7 @@ jaegerSuite('fault scenarios as Jaeger shows them', () => {
         results,
         traces,
         waiting: connect.reduce((sum, s) => sum + s.durationMs, 0),
-        querying: pgQueries(spans).reduce((sum, s) => sum + s.durationMs, 0),
+        querying: sqlSpans(spans).reduce((sum, s) => sum + s.durationMs, 0),
         tagged: connect.every((s) => s.attributes['tracelab.fault'] === 'pool-exhaustion'),
       };
     };
@@ -167,7 +162,7 @@ jaegerSuite('fault scenarios as Jaeger shows them', () => {
     const spans = await trace(r.traceId);
     const events = errorSpans(spans).filter((s) => s.service === 'inventory').flatMap((s) => s.events).filter((e) => e.name === 'exception');
     assert.ok(events.some((e) => /stock_movements_quantity_check/.test(String(e.attributes['exception.message']))), 'the CHECK violation is recorded at inventory');
-    const insert = pgQueries(spans, 'inventory').find((q) => String(q.attributes['db.query.text']).startsWith('INSERT INTO stock_movements'))!;
+    const insert = sqlSpans(spans, 'inventory').find((q) => String(q.attributes['db.query.text']).startsWith('INSERT INTO stock_movements'))!;
     assert.equal(insert.status.code, ERROR);
     assert.equal(insert.attributes['tracelab.fault'], 'downstream-errors');
     for (const [service, name] of [['inventory', 'POST /reservations'], ['orders', 'POST /orders'], ['gateway', 'POST /api/orders']] as const) {

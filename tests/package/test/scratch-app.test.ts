@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { SpanKind } from '@opentelemetry/api';
 import { freePort, startDevDatabase, type DevDatabase } from '@tracelab/devdb';
-import { assertDescendant, buildTrees, FakeCollector, findSpan, renderTree, singleRoot } from '@tracelab/tracing/testing';
+import { assertDescendant, buildTrees, FakeCollector, findSpan, renderTree, singleRoot, traceIdOf } from '@tracelab/tracing/testing';
 import { REPO_ROOT, writeScratchApp } from './support/scratch-app';
 import { request, sleep } from './support/processes';
 
@@ -105,7 +105,7 @@ describe('the packed tarball in a scratch NestJS app outside the monorepo', () =
       const answer = await request(`http://127.0.0.1:${port}/hello`);
       assert.equal(answer.status, 200, JSON.stringify(answer.body));
       // The traceresponse header (the package's traceResponse middleware) names the request's trace.
-      const traceId = answer.headers.get('traceresponse')!.split('-')[1];
+      const traceId = traceIdOf(answer);
       const spans = await collector.waitForTrace(traceId, 7);
       await sleep(500); // stragglers of the same trace
       const trace = collector.spans().filter((s) => s.traceId === traceId);

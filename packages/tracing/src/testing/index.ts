@@ -1,4 +1,5 @@
 export { FakeCollector, type FakeCollectorOptions } from './fake-collector';
+export { call, parseTraceResponse, traceIdOf, type Call } from './http';
 export { setupInMemoryTracing, toPlain, type InMemoryTracing } from './in-memory';
 export {
   assertDescendant,
@@ -14,4 +15,5 @@ export {
   type SpanMatcher,
 } from './tree';
 export { formatTrace, isComplete, TraceAssembler, type AssembledTrace } from './trace-assembler';
+export { PG_SCOPE, repeatedStatements, sqlSpans, traceOf } from './traces';
 export type { AttributeValue, PlainSpan, SpanNode } from './types';
