@@ -25,9 +25,11 @@ export function isClientErrorType(name: unknown): boolean {
 }
 
 /**
- * Applies HTTP semantic conventions to what the instrumentations leave as ERROR: a 4xx is the
- * client's mistake, so it becomes an event rather than a failed span. Runs in `onEnding`, the last
- * moment a span can still change.
+ * TraceLab's error policy, which departs from the HTTP semantic conventions on purpose (see README
+ * "Errors"): a CLIENT span answered 4xx, which the conventions mark ERROR, becomes an
+ * `http.client_error` event instead (unless `clientErrorsAreErrors`), because downstream 4xx are
+ * business answers; a Nest handler span that threw a registered client error is not ERROR either.
+ * Runs in `onEnding`, the last moment a span can still change.
  */
 export class ErrorPolicySpanProcessor implements SpanProcessor {
   constructor(private readonly clientErrorsAreErrors = false) {}

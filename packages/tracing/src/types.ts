@@ -20,7 +20,7 @@ export interface TracingOptions {
    * @default OTEL_EXPORTER_OTLP_TRACES_TIMEOUT ?? OTEL_EXPORTER_OTLP_TIMEOUT ?? 1500
    */
   exportTimeoutMillis?: number;
-  /** Upper bound of {@link shutdownTracing} and of the Nest module's flush. @default 2000 */
+  /** Upper bound of {@link TracingHandle.shutdown} and of the Nest module's flush at shutdown. @default 2000 */
   shutdownTimeoutMillis?: number;
   /** URL paths that never produce spans (exact match or prefix ending in "/"). @default ["/health/"] */
   ignorePaths?: string[];

@@ -8,10 +8,6 @@ const root = parse(OTLP_TRACE_PROTO, { keepCase: false }).root;
 const RequestType: Type = root.lookupType('opentelemetry.proto.ExportTraceServiceRequest');
 const ResponseType: Type = root.lookupType('opentelemetry.proto.ExportTraceServiceResponse');
 
-/**
- * A real OTLP/gRPC trace receiver for tests: exporters talk to it exactly as to Jaeger, and it
- * decodes what they send into {@link PlainSpan}s.
- */
 export interface FakeCollectorOptions {
   /**
    * "spans" (default) decodes every span for assertions; "count" only counts them while walking the
@@ -24,6 +20,10 @@ export interface FakeCollectorOptions {
   keep?: boolean;
 }
 
+/**
+ * A real OTLP/gRPC trace receiver for tests: exporters talk to it exactly as to Jaeger, and it
+ * decodes what they send into {@link PlainSpan}s.
+ */
 export class FakeCollector {
   private readonly received: PlainSpan[] = [];
   /** Spans received so far, in both modes. */
