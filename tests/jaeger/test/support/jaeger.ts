@@ -7,10 +7,10 @@ import { describe, test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { freePort } from '@tracelab/devdb';
 
-/** The checkout root: the first directory above this file whose package.json is the monorepo's. */
+/** The checkout root: the first directory above this file with the lockfile (workspaces have none; some have a turbo.json). */
 export const root = (() => {
   let dir = __dirname;
-  while (!existsSync(join(dir, 'turbo.json'))) dir = resolve(dir, '..');
+  while (!existsSync(join(dir, 'package-lock.json'))) dir = resolve(dir, '..');
   return dir;
 })();
 
