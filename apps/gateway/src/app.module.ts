@@ -1,6 +1,5 @@
 import { Module, type DynamicModule } from '@nestjs/common';
-import { ConfigModule, FaultsModule, healthModule, loggingModule } from '@tracelab/service-kit';
-import { TracingModule } from '@tracelab/tracing';
+import { FaultsModule, serviceModule } from '@tracelab/service-kit';
 import { GATEWAY_CONFIG, type GatewayConfig } from './config';
 import { DownstreamModule } from './downstream/downstream.module';
 import { InventoryClient } from './downstream/inventory.client';
@@ -11,17 +10,11 @@ import { ProductsModule } from './products/products.module';
 @Module({})
 export class AppModule {
   static forRoot(config: GatewayConfig): DynamicModule {
-    return {
-      module: AppModule,
-      imports: [
-        ConfigModule.forRoot(GATEWAY_CONFIG, config),
-        loggingModule(config.LOG_LEVEL, 'gateway'),
-        TracingModule,
-        FaultsModule.forRoot(),
-        ProductsModule,
-        OrdersModule,
-        healthModule([OrdersClient, InventoryClient], [DownstreamModule]),
-      ],
-    };
+    return serviceModule(AppModule, {
+      name: 'gateway',
+      config: { token: GATEWAY_CONFIG, value: config },
+      imports: [FaultsModule.forRoot(), ProductsModule, OrdersModule],
+      readiness: { checks: [OrdersClient, InventoryClient], from: [DownstreamModule] },
+    });
   }
 }

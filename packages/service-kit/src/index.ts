@@ -1,5 +1,6 @@
 export { baseConfigSchema, ConfigError, loadConfig, millis, port, url } from './config';
 export { ConfigModule } from './config.module';
+export { serviceModule, type ServiceModuleOptions } from './service.module';
 export { createService, serve, type ServiceDefinition, type ServiceOptions } from './bootstrap';
 export { createPool, databaseReadiness, inTransaction, migrate, type Migration, type PoolOptions } from './database';
 export { isDatabaseUnavailable } from './database-errors';
