@@ -66,8 +66,8 @@ describe('OTEL_NODE_DISABLED_INSTRUMENTATIONS in running services', () => {
         const api = stack.urls.gateway;
         const order = { customerId: 'c-disabled', items: [{ sku: 'SKU-002', quantity: 1 }] };
         // Warm-up: the first request opens connections and prepares statements.
-        assert.equal((await request(`${api}/api/products`)).status, 200);
-        assert.equal((await request(`${api}/api/orders`, { method: 'POST', body: order })).status, 201);
+        const warm = [await request(`${api}/api/products`), await request(`${api}/api/orders`, { method: 'POST', body: order })];
+        assert.deepEqual(warm.map((r) => r.status), [200, 201], `warm-up answers: ${JSON.stringify(warm.map((r) => r.body))}`);
         await settle(collector);
         const measure = async (method: string, path: string, body?: unknown) => {
           collector.clear();
