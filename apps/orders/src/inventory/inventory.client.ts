@@ -43,7 +43,7 @@ export class InventoryClient {
   }
 
   /**
-   * Retries 5xx and timeouts with exponential backoff; safe because inventory treats a repeated
+   * Retries 5xx and timeouts with exponential backoff, the last attempt with the normal timeout; safe because inventory treats a repeated
    * reservation of one order as the same reservation. Each attempt's CLIENT span carries
    * `tracelab.attempt` (1, 2, …) and, for retries, `http.request.resend_count`.
    */
@@ -52,7 +52,9 @@ export class InventoryClient {
     for (let attempt = 1; ; attempt++) {
       const attributes = attempt === 1 ? { 'tracelab.attempt': 1 } : { 'tracelab.attempt': attempt, 'http.request.resend_count': attempt - 1 };
       try {
-        await withSpanAttributes(attributes, () => this.http.request('POST', '/reservations', body, timeoutMillis));
+        // The last attempt waits as long as a normal call: the order then fails only if inventory really is down.
+        const timeout = attempt < attempts ? timeoutMillis : undefined;
+        await withSpanAttributes(attributes, () => this.http.request('POST', '/reservations', body, timeout));
         return;
       } catch (error) {
         const retriable = error instanceof HttpException && error.getStatus() >= 500;
