@@ -1,7 +1,8 @@
 /**
  * `node bench/dist/profile-summary.js <file.cpuprofile>…`: where a profile's time went, by package
  * (Node internals and native code charged to their caller), with the attribution category of each.
- * Idle time is left out; percentages are of the rest.
+ * Idle time is left out; percentages are of the rest. The whole profile counts, start-up included
+ * (where require-in-the-middle patches modules); the bench's --profile table counts only its windows.
  */
 import { category, readProfile, timeByOwner } from './cpuprofile';
 
