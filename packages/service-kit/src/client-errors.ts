@@ -1,17 +1,9 @@
-import * as common from '@nestjs/common';
 import { HttpException } from '@nestjs/common';
+import { nestHttpExceptions } from '@tracelab/tracing';
 
-/** status → Nest's built-in exception class for it (BadRequestException for 400, …). */
+/** status → Nest's built-in exception class for it (BadRequestException for 400, …); the first one wins. */
 const builtIn = new Map<number, new (body: object) => HttpException>();
-for (const value of Object.values(common)) {
-  if (typeof value !== 'function' || !(value.prototype instanceof HttpException)) continue;
-  try {
-    const status = new (value as new () => HttpException)().getStatus();
-    if (!builtIn.has(status)) builtIn.set(status, value as new (body: object) => HttpException);
-  } catch {
-    // needs constructor arguments: not a fixed-status built-in
-  }
-}
+for (const { status, type } of nestHttpExceptions()) if (!builtIn.has(status)) builtIn.set(status, type);
 
 /**
  * An HttpException for `status` with `body` as the response, using Nest's named class when there is

@@ -14,6 +14,7 @@ export {
 export { withSpanAttributes } from './context-attributes';
 export { registerClientErrors } from './error-policy';
 export { TracingModule } from './nest/tracing.module';
+export { nestHttpExceptions, type NestHttpException } from './nest/http-exceptions';
 export { TraceService } from './nest/trace.service';
 export { Traced } from './nest/traced.decorator';
 export { traceResponse, traceResponseHeader } from './trace-response';

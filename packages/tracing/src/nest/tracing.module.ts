@@ -1,7 +1,7 @@
-import * as common from '@nestjs/common';
 import { Global, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { registerClientErrors } from '../error-policy';
 import { tracingHandle } from '../start';
+import { nestHttpExceptions } from './http-exceptions';
 import { TraceService } from './trace.service';
 
 /**
@@ -14,7 +14,8 @@ export class TracingModule implements OnApplicationShutdown {
   private readonly logger = new Logger('Tracing');
 
   constructor() {
-    registerClientErrors(...nestClientErrors());
+    // Nest's named 4xx exceptions are the client's mistake, not the service's: spans that end in them stay unset.
+    registerClientErrors(...nestHttpExceptions().filter((e) => e.status >= 400 && e.status < 500).map((e) => e.type.name));
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -23,19 +24,4 @@ export class TracingModule implements OnApplicationShutdown {
     const flushed = await handle.shutdown();
     if (!flushed) this.logger.warn('tracing: some spans were not exported at shutdown (collector unreachable or slower than the deadline)');
   }
-}
-
-/** Every HttpException subclass that @nestjs/common ships with a 4xx status. */
-function nestClientErrors(): string[] {
-  const names: string[] = [];
-  for (const value of Object.values(common)) {
-    if (typeof value !== 'function' || !(value.prototype instanceof common.HttpException)) continue;
-    try {
-      const status = (new (value as new () => common.HttpException)()).getStatus();
-      if (status >= 400 && status < 500) names.push(value.name);
-    } catch {
-      // Not constructible without arguments: not one of Nest's built-in exceptions.
-    }
-  }
-  return names;
 }
