@@ -8,12 +8,16 @@ import {
   EVENT_EXCEPTION,
   NEST_INSTRUMENTATION_SCOPE,
 } from './attributes';
+import { TRACER_NAME } from './api';
+
+/** Spans that stand for application code: Nest handlers, and `@Traced()` / `withSpan` spans of this package. */
+const HANDLER_SCOPES = new Set([NEST_INSTRUMENTATION_SCOPE, TRACER_NAME]);
 
 const clientErrorTypes = new Set<string>();
 
 /**
- * Names exception classes that mean "the caller made a mistake" (4xx). A Nest handler span that ends
- * with one of them keeps its exception event but not the ERROR status. The Nest module registers
+ * Names exception classes that mean "the caller made a mistake" (4xx). A Nest handler span, or a
+ * `@Traced()` / `withSpan` span, that ends with one of them keeps its exception event but not the ERROR status. The Nest module registers
  * every 4xx exception of `@nestjs/common`; register your own subclasses here.
  */
 export function registerClientErrors(...types: Array<string | (abstract new (...args: never[]) => Error)>): void {
@@ -28,7 +32,7 @@ export function isClientErrorType(name: unknown): boolean {
  * TraceLab's error policy, which departs from the HTTP semantic conventions on purpose (see README
  * "Errors"): a CLIENT span answered 4xx, which the conventions mark ERROR, becomes an
  * `http.client_error` event instead (unless `clientErrorsAreErrors`), because downstream 4xx are
- * business answers; a Nest handler span that threw a registered client error is not ERROR either.
+ * business answers; a Nest handler or `@Traced()` span that threw a registered client error is not ERROR either.
  * Runs in `onEnding`, the last moment a span can still change.
  */
 export class ErrorPolicySpanProcessor implements SpanProcessor {
@@ -45,7 +49,7 @@ export class ErrorPolicySpanProcessor implements SpanProcessor {
       span.addEvent(EVENT_CLIENT_ERROR, { [ATTR_HTTP_RESPONSE_STATUS_CODE]: status });
       return;
     }
-    if (span.instrumentationScope.name === NEST_INSTRUMENTATION_SCOPE) {
+    if (HANDLER_SCOPES.has(span.instrumentationScope.name)) {
       const thrown = span.events.filter((e) => e.name === EVENT_EXCEPTION).at(-1);
       if (thrown && isClientErrorType(thrown.attributes?.[ATTR_EXCEPTION_TYPE])) {
         clearError(span);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { NEST_INSTRUMENTATION_SCOPE } from '../src/attributes';
-import { recordError } from '../src/api';
+import { recordError, TRACER_NAME } from '../src/api';
 import { registerClientErrors } from '../src/error-policy';
 import { setupInMemoryTracing, type InMemoryTracing } from '../src/testing';
 
@@ -47,6 +47,15 @@ describe('error policy: 4xx is the client\'s mistake, 5xx is a failure', () => {
     assert.equal(first.status.code, SpanStatusCode.UNSET);
     assert.equal(first.events[0].name, 'exception');
     assert.equal(second.status.code, SpanStatusCode.ERROR);
+  });
+
+  test('so is a @Traced() / withSpan span of this package that threw one', () => {
+    registerClientErrors(OutOfStockError);
+    const span = trace.getTracer(TRACER_NAME).startSpan('reserve stock');
+    recordError(new OutOfStockError('sold out'), span);
+    span.end();
+    assert.equal(tracing.spans()[0].status.code, SpanStatusCode.UNSET);
+    assert.equal(tracing.spans()[0].events[0].name, 'exception');
   });
 
   test('the same exception on a span of another scope stays an ERROR', () => {
