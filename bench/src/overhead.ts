@@ -25,7 +25,7 @@ export interface Round {
 
 /**
  * Tracing on (100% sampled, exported over OTLP gRPC to a live receiver), on at 10% sampling, and off
- * (OTEL_SDK_DISABLED=true), alternated A/B/A/B so that drift of the machine hits all alike.
+ * (OTEL_SDK_DISABLED=true), alternated A/B/C in every round so that drift of the machine hits all alike.
  */
 export async function overhead(collector: FakeCollector, s: Settings, log: (line: string) => void): Promise<Round[]> {
   const rounds: Round[] = [];
@@ -69,7 +69,7 @@ export interface Ratio {
   max: number;
 }
 
-/** on/off per pair, then mean and spread over the pairs. */
+/** on and sampled, each against off of the same round, then mean and spread over the rounds. */
 export function ratios(rounds: Round[]): Ratio[] {
   const out: Ratio[] = [];
   for (const mode of ['on', 'sampled'] as const) {

@@ -15,7 +15,7 @@ export interface Settings {
   cpuWindowSeconds: number;
   /** Rounds for the profile and per-instrumentation parts. */
   attributionRounds: number;
-  /** Saturated throughput: pairs of (tracing on, tracing off) runs. */
+  /** Saturated throughput: rounds of (tracing on, 10% sampled, off) runs. */
   pairs: number;
   connections: number;
   warmupSeconds: number;
