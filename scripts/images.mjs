@@ -54,7 +54,7 @@ function build(engine, buildah, app) {
   const log = join(LOGS, `${app}.log`);
   const args = engine === 'docker'
     ? ['build', '--build-arg', `APP=${app}`, '-t', app, '-f', opts.dockerfile, '.']
-    : [...buildah.slice(1), 'bud', '--isolation', 'chroot', '--layers', '--pull=never', '--build-arg', `APP=${app}`, '-t', app, '-f', opts.dockerfile, '.'];
+    : [...buildah.slice(1), 'bud', '--isolation', 'chroot', '--layers', '--force-rm', '--pull=never', '--build-arg', `APP=${app}`, '-t', app, '-f', opts.dockerfile, '.'];
   const began = Date.now();
   return new Promise((resolve) => {
     const child = spawn(engine === 'docker' ? 'docker' : buildah[0], args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
@@ -90,6 +90,28 @@ function sizes(engine, buildah, app, base) {
 
 const mb = (bytes) => `${(bytes / 1e6).toFixed(0)} MB`;
 
+/** Working containers of builds that were killed half-way (a finished `bud` removes its own). */
+function removeLeftovers(buildah) {
+  const containers = JSON.parse(out(buildah[0], [...buildah.slice(1), 'containers', '--json']) || '[]');
+  const leftovers = containers.filter((c) => /-working-container(-\d+)?$/.test(c.containername)).map((c) => c.id);
+  if (leftovers.length) spawnSync(buildah[0], [...buildah.slice(1), 'rm', ...leftovers], { stdio: 'ignore' });
+}
+
+/**
+ * Untagged images older than a day: earlier builds' stages, which no later build reuses once the
+ * sources or the lockfile changed. Without this the store grew by ~40 GB in a day of edits. Newer
+ * ones stay as the layer cache for the next build.
+ */
+function pruneStale(buildah) {
+  const dayAgo = Date.now() - 24 * 3600_000;
+  const stale = out(buildah[0], [...buildah.slice(1), 'images', '--filter', 'dangling=true', '--format', '{{.ID}} {{.CreatedAtRaw}}'])
+    .split('\n')
+    .map((line) => line.trim().split(/\s+/))
+    .filter(([id, date, time]) => id && Date.parse(`${date}T${time}Z`) < dayAgo)
+    .map(([id]) => id);
+  if (stale.length) spawnSync(buildah[0], [...buildah.slice(1), 'rmi', ...stale], { stdio: 'ignore' });
+}
+
 const buildah = buildahCommand();
 if (opts['buildah-command']) {
   console.log(JSON.stringify(buildah));
@@ -112,6 +134,7 @@ if (engine === 'buildah') {
     console.log(`images: stand-in ${made.image} made in ${made.seconds.toFixed(0)} s`);
   }
 }
+if (engine === 'buildah') removeLeftovers(buildah);
 let failed = 0;
 for (const app of apps) {
   const result = await build(engine, buildah, app);
@@ -123,5 +146,6 @@ for (const app of apps) {
   const s = sizes(engine, buildah, app, base);
   console.log(`${app}: built in ${result.seconds.toFixed(0)} s; image ${mb(s.size)}, ${mb(s.above)} in ${s.layers} layers above ${base}`);
 }
+if (engine === 'buildah') pruneStale(buildah);
 if (engine === 'buildah' && !failed) console.log(`images: list them with \`${buildah.join(' ')} images\`; tests/images shows how to run one`);
 process.exit(failed ? 1 : 0);
