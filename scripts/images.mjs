@@ -92,7 +92,8 @@ const mb = (bytes) => `${(bytes / 1e6).toFixed(0)} MB`;
 
 /** Working containers of builds that were killed half-way (a finished `bud` removes its own). */
 function removeLeftovers(buildah) {
-  const containers = JSON.parse(out(buildah[0], [...buildah.slice(1), 'containers', '--json']) || '[]');
+  // buildah prints `null`, not `[]`, when there are none.
+  const containers = JSON.parse(out(buildah[0], [...buildah.slice(1), 'containers', '--json']) || 'null') ?? [];
   const leftovers = containers.filter((c) => /-working-container(-\d+)?$/.test(c.containername)).map((c) => c.id);
   if (leftovers.length) spawnSync(buildah[0], [...buildah.slice(1), 'rm', ...leftovers], { stdio: 'ignore' });
 }
