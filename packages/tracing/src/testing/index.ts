@@ -1,6 +1,7 @@
 export { FakeCollector, type FakeCollectorOptions } from './fake-collector';
 export { call, parseTraceResponse, traceIdOf, type Call } from './http';
 export { setupInMemoryTracing, toPlain, type InMemoryTracing } from './in-memory';
+export { fromOtlp, type OtlpExportRequest } from './otlp-decode';
 export {
   assertDescendant,
   buildTrees,

@@ -1,7 +1,7 @@
 // Reading traces back from Jaeger's own query API: v3 (OTLP JSON) and the legacy /api/traces the UI
 // uses, both turned into the PlainSpan the fake-collector tests read, so the same assertions apply.
 import type { SpanKind, SpanStatusCode } from '@opentelemetry/api';
-import type { AttributeValue, PlainSpan } from '@tracelab/tracing/testing';
+import { fromOtlp, type AttributeValue, type OtlpExportRequest, type PlainSpan } from '@tracelab/tracing/testing';
 
 // @opentelemetry/api's numbers, without a runtime dependency on it.
 export const SERVER = 1 as SpanKind;
@@ -10,22 +10,8 @@ export const ERROR = 2 as SpanStatusCode;
 export const UNSET = 0 as SpanStatusCode;
 const LEGACY_KINDS: Record<string, number> = { internal: 0, server: 1, client: 2, producer: 3, consumer: 4 };
 
-type OtlpValue = { stringValue?: string; boolValue?: boolean; intValue?: string | number; doubleValue?: number; arrayValue?: { values?: OtlpValue[] }; kvlistValue?: { values?: OtlpKv[] } };
-type OtlpKv = { key: string; value?: OtlpValue };
-interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind?: number | string;
-  startTimeUnixNano: string;
-  endTimeUnixNano: string;
-  attributes?: OtlpKv[];
-  events?: Array<{ name: string; timeUnixNano: string; attributes?: OtlpKv[] }>;
-  status?: { code?: number | string; message?: string };
-}
 interface V3Result {
-  result?: { resourceSpans?: Array<{ resource?: { attributes?: OtlpKv[] }; scopeSpans?: Array<{ scope?: { name?: string }; spans?: OtlpSpan[] }> }> };
+  result?: OtlpExportRequest;
 }
 
 async function getJson(url: string, timeoutMs = 5000): Promise<{ status: number; body: unknown }> {
@@ -42,34 +28,9 @@ export async function v3Trace(ui: string, traceId: string, timeoutMs?: number): 
   return fromV3(body as V3Result);
 }
 
+/** Jaeger's v3 answer is OTLP JSON: the same decoding as the fake collector's. */
 export function fromV3(body: V3Result): PlainSpan[] {
-  const spans: PlainSpan[] = [];
-  for (const rs of body.result?.resourceSpans ?? []) {
-    const resource = attrs(rs.resource?.attributes);
-    for (const ss of rs.scopeSpans ?? []) {
-      for (const s of ss.spans ?? []) {
-        const startMs = nanosToMs(s.startTimeUnixNano);
-        const endMs = nanosToMs(s.endTimeUnixNano);
-        spans.push({
-          traceId: hex(s.traceId),
-          spanId: hex(s.spanId),
-          parentSpanId: s.parentSpanId ? hex(s.parentSpanId) : undefined,
-          name: s.name,
-          kind: Math.max(0, otlpEnum(s.kind, 'SPAN_KIND_') - 1) as SpanKind,
-          startMs,
-          endMs,
-          durationMs: endMs - startMs,
-          attributes: attrs(s.attributes),
-          events: (s.events ?? []).map((e) => ({ name: e.name, timeMs: nanosToMs(e.timeUnixNano), attributes: attrs(e.attributes) })),
-          status: { code: otlpEnum(s.status?.code, 'STATUS_CODE_') as SpanStatusCode, message: s.status?.message || undefined },
-          scope: ss.scope?.name ?? '',
-          resource,
-          service: String(resource['service.name'] ?? ''),
-        });
-      }
-    }
-  }
-  return spans;
+  return fromOtlp(body.result ?? {});
 }
 
 interface LegacyTag { key: string; type?: string; value: AttributeValue }
@@ -165,36 +126,4 @@ export async function v3SearchByAttributes(ui: string, service: string, attribut
   if (status === 404) return [];
   if (status !== 200) throw new Error(`GET /api/v3/traces?${params}: ${status} ${JSON.stringify(body).slice(0, 300)}`);
   return fromV3(body as V3Result);
-}
-
-function attrs(kvs: OtlpKv[] | undefined): Record<string, AttributeValue> {
-  return Object.fromEntries((kvs ?? []).map((kv) => [kv.key, value(kv.value)]));
-}
-
-function value(v: OtlpValue | undefined): AttributeValue {
-  if (!v) return null;
-  if (v.stringValue !== undefined) return v.stringValue;
-  if (v.boolValue !== undefined) return v.boolValue;
-  if (v.intValue !== undefined) return Number(v.intValue);
-  if (v.doubleValue !== undefined) return v.doubleValue;
-  if (v.arrayValue) return (v.arrayValue.values ?? []).map(value);
-  if (v.kvlistValue) return attrs(v.kvlistValue.values);
-  return null;
-}
-
-/** OTLP JSON enums may come as numbers or as names ("SPAN_KIND_SERVER"). */
-function otlpEnum(v: number | string | undefined, prefix: string): number {
-  if (v === undefined) return 0;
-  if (typeof v === 'number') return v;
-  const names: Record<string, number> = { UNSPECIFIED: 0, INTERNAL: 1, SERVER: 2, CLIENT: 3, PRODUCER: 4, CONSUMER: 5, UNSET: 0, OK: 1, ERROR: 2 };
-  return names[v.replace(prefix, '')] ?? Number(v);
-}
-
-/** OTLP JSON ids are hex; base64 (protobuf JSON's default for bytes) is converted. */
-function hex(id: string): string {
-  return /^[0-9a-f]+$/i.test(id) && (id.length === 32 || id.length === 16) ? id.toLowerCase() : Buffer.from(id, 'base64').toString('hex');
-}
-
-function nanosToMs(nanos: string): number {
-  return Number(BigInt(nanos) / 1000n) / 1000;
 }
