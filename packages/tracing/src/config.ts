@@ -15,8 +15,12 @@ export interface ResolvedConfig {
   exportTimeoutMillis: number;
   shutdownTimeoutMillis: number;
   ignorePaths: string[];
+  /** OTEL_NODE_ENABLED_INSTRUMENTATIONS: the whole set, by short name, when given; else TraceLab's default set. */
+  enabledInstrumentations?: string[];
   /** Instrumentations to leave out, by short name ("nestjs-core", "pino", …). */
   disabledInstrumentations: string[];
+  /** One `pg-pool.connect` span per pool checkout (TRACING_PG_CONNECT_SPANS=true). */
+  pgConnectSpans: boolean;
   clientErrorsAreErrors: boolean;
   batch: { maxQueueSize?: number; maxExportBatchSize?: number; scheduledDelayMillis?: number; exportTimeoutMillis?: number };
 }
@@ -54,7 +58,9 @@ export function resolveConfig(options: TracingOptions = {}, env: Env = process.e
     exportTimeoutMillis,
     shutdownTimeoutMillis: options.shutdownTimeoutMillis ?? DEFAULT_SHUTDOWN_TIMEOUT_MILLIS,
     ignorePaths: options.ignorePaths ?? ['/health/'],
-    disabledInstrumentations: (env.OTEL_NODE_DISABLED_INSTRUMENTATIONS ?? '').split(',').map((s) => s.trim()).filter(Boolean),
+    enabledInstrumentations: env.OTEL_NODE_ENABLED_INSTRUMENTATIONS?.trim() ? names(env.OTEL_NODE_ENABLED_INSTRUMENTATIONS) : undefined,
+    disabledInstrumentations: names(env.OTEL_NODE_DISABLED_INSTRUMENTATIONS),
+    pgConnectSpans: options.pgConnectSpans ?? env.TRACING_PG_CONNECT_SPANS?.trim().toLowerCase() === 'true',
     clientErrorsAreErrors: options.clientErrorsAreErrors ?? false,
     batch: {
       maxQueueSize: numberFromEnv(env, 'OTEL_BSP_MAX_QUEUE_SIZE'),
@@ -63,6 +69,11 @@ export function resolveConfig(options: TracingOptions = {}, env: Env = process.e
       exportTimeoutMillis: batchTimeoutMillis ?? exportTimeoutMillis,
     },
   };
+}
+
+/** "nestjs-core, pino" → ["nestjs-core", "pino"]. */
+function names(list: string | undefined): string[] {
+  return (list ?? '').split(',').map((s) => s.trim()).filter(Boolean);
 }
 
 /** True when `path` is one of `ignorePaths`: exact, or under a prefix that ends in "/". */

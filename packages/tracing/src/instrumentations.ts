@@ -7,28 +7,31 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { isIgnoredPath } from './config';
+import { PgPoolContextInstrumentation } from './pg-pool-context';
+
+/** What the factories need from the resolved configuration. */
+export interface InstrumentationSettings {
+  ignorePaths: string[];
+  /** `pg-pool.connect` spans, one per pool checkout: off unless asked for (TRACING_PG_CONNECT_SPANS=true). */
+  pgConnectSpans: boolean;
+}
 
 /**
- * TraceLab's fixed set, by the short names OTEL_NODE_DISABLED_INSTRUMENTATIONS uses. Factories, not
- * instances: an instrumentation patches its module in its constructor, so a disabled one must never
- * be constructed. No fs/dns/net instrumentation: their spans bury the useful ones in Jaeger.
+ * TraceLab's set, by the short names OTEL_NODE_ENABLED_INSTRUMENTATIONS / OTEL_NODE_DISABLED_INSTRUMENTATIONS
+ * use. Factories, not instances: an instrumentation patches its module in its constructor, so a
+ * disabled one must never be constructed. No fs/dns/net instrumentation: their spans bury the useful
+ * ones in Jaeger.
  */
 const FACTORIES = {
-  http: (ignorePaths: string[]) =>
+  http: (s: InstrumentationSettings) =>
     new HttpInstrumentation({
-      ignoreIncomingRequestHook: (req: IncomingMessage) => isIgnoredPath(req.url ?? '/', ignorePaths),
+      ignoreIncomingRequestHook: (req: IncomingMessage) => isIgnoredPath(req.url ?? '/', s.ignorePaths),
       // Outgoing HTTP with no active span is background noise (e.g. a readiness probe's own calls).
       requireParentforOutgoingSpans: true,
     }),
   // Global fetch runs on undici, which the http instrumentation does not see.
   undici: () => new UndiciInstrumentation({ requireParentforSpans: true }),
-  // Only to name server spans "GET /products/:sku": every Express layer type is ignored, so no span per middleware.
-  express: () =>
-    new ExpressInstrumentation({
-      ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER, ExpressLayerType.REQUEST_HANDLER],
-    }),
-  'nestjs-core': () => new NestInstrumentation(),
-  pg: () =>
+  pg: (s: InstrumentationSettings) =>
     new PgInstrumentation({
       // Statements only, never bound values: parameters can hold personal data.
       enhancedDatabaseReporting: false,
@@ -36,22 +39,54 @@ const FACTORIES = {
       addSqlCommenterCommentToQueries: true,
       // Queries outside any request (migrations, probes) would each become a one-span trace.
       requireParentSpan: true,
+      // A checkout is a span only when asked: normally a fraction of a millisecond, next to every query.
+      ignoreConnectSpans: !s.pgConnectSpans,
     }),
   // Adds trace_id/span_id to every pino line; log records stay in the JSON logs, not in OTLP.
   pino: () => new PinoInstrumentation({ disableLogSending: true }),
-} satisfies Record<string, (ignorePaths: string[]) => Instrumentation>;
+  // Opt-in (OTEL_NODE_ENABLED_INSTRUMENTATIONS): two INTERNAL spans per request and service that
+  // repeat the controller's name, cost a third of tracing's CPU on a simple GET, and push the SQL
+  // three levels deeper in Jaeger. The SERVER span already carries the route and the exception.
+  'nestjs-core': () => new NestInstrumentation(),
+  // Opt-in: TracingModule's RouteNameGuard names SERVER spans by route in Nest apps; a plain Express
+  // app turns this on for the same (every layer type is ignored, so it makes no spans of its own).
+  express: () =>
+    new ExpressInstrumentation({
+      ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER, ExpressLayerType.REQUEST_HANDLER],
+    }),
+} satisfies Record<string, (s: InstrumentationSettings) => Instrumentation>;
 
 export type InstrumentationName = keyof typeof FACTORIES;
 export const INSTRUMENTATION_NAMES = Object.keys(FACTORIES) as InstrumentationName[];
+/** On unless OTEL_NODE_ENABLED_INSTRUMENTATIONS names a set without them. */
+export const DEFAULT_INSTRUMENTATIONS: InstrumentationName[] = ['http', 'undici', 'pg', 'pino'];
 
-/** Constructs (and so enables) only the instrumentations not named in `disabled`. */
-export function createInstrumentations(ignorePaths: string[], disabled: string[] = []): Instrumentation[] {
-  return INSTRUMENTATION_NAMES.filter((name) => !disabled.includes(name)).map((name) => FACTORIES[name](ignorePaths));
+/**
+ * The names to construct, as `@opentelemetry/auto-instrumentations-node` reads the two variables:
+ * `enabled` (when given) is the whole set, then `disabled` is taken out of it.
+ */
+export function selectInstrumentations(enabled: string[] | undefined, disabled: string[] = []): InstrumentationName[] {
+  const base = enabled ? INSTRUMENTATION_NAMES.filter((n) => enabled.includes(n)) : DEFAULT_INSTRUMENTATIONS;
+  return base.filter((name) => !disabled.includes(name));
 }
 
-/** Names in `disabled` that are not instrumentations of this package: a typo would otherwise disable nothing, silently. */
-export function unknownInstrumentationNames(disabled: string[]): string[] {
-  return disabled.filter((name) => !(INSTRUMENTATION_NAMES as string[]).includes(name));
+/** Constructs (and so enables) the instrumentations {@link selectInstrumentations} picks. */
+export function createInstrumentations(
+  settings: InstrumentationSettings,
+  enabled: string[] | undefined,
+  disabled: string[] = [],
+): Instrumentation[] {
+  const names = selectInstrumentations(enabled, disabled);
+  const made: Instrumentation[] = names.map((name) => FACTORIES[name](settings));
+  // Without pg-pool.connect spans, nothing carries a pool.query() caller's context into the checkout
+  // callback, which pg-pool runs in whichever request released the connection.
+  if (names.includes('pg') && !settings.pgConnectSpans) made.push(new PgPoolContextInstrumentation());
+  return made;
+}
+
+/** Names in `names` that are not instrumentations of this package: a typo would otherwise change nothing, silently. */
+export function unknownInstrumentationNames(names: string[]): string[] {
+  return names.filter((name) => !(INSTRUMENTATION_NAMES as string[]).includes(name));
 }
 
 /** "@opentelemetry/instrumentation-nestjs-core" → "nestjs-core", the names OTEL_NODE_DISABLED_INSTRUMENTATIONS uses. */

@@ -30,10 +30,14 @@ export function startTracing(options: TracingOptions = {}): TracingHandle {
     g[HANDLE_KEY] = noop;
     return noop;
   }
-  const unknown = unknownInstrumentationNames(config.disabledInstrumentations);
-  if (unknown.length > 0) {
+  for (const [variable, names] of [
+    ['OTEL_NODE_ENABLED_INSTRUMENTATIONS', config.enabledInstrumentations ?? []],
+    ['OTEL_NODE_DISABLED_INSTRUMENTATIONS', config.disabledInstrumentations],
+  ] as const) {
+    const unknown = unknownInstrumentationNames(names);
+    if (unknown.length === 0) continue;
     process.stderr.write(
-      `tracing: OTEL_NODE_DISABLED_INSTRUMENTATIONS: unknown instrumentation ${unknown.map((n) => `"${n}"`).join(', ')} ignored; valid names: ${INSTRUMENTATION_NAMES.join(', ')}\n`,
+      `tracing: ${variable}: unknown instrumentation ${unknown.map((n) => `"${n}"`).join(', ')} ignored; valid names: ${INSTRUMENTATION_NAMES.join(', ')}\n`,
     );
   }
   const accounting = new SpanAccounting();
@@ -54,7 +58,10 @@ export function startTracing(options: TracingOptions = {}): TracingHandle {
     // Traces only: default metric and log exporters would retry a missing collector at shutdown.
     metricReaders: [],
     logRecordProcessors: [],
-    instrumentations: [...createInstrumentations(config.ignorePaths, config.disabledInstrumentations), ...(options.instrumentations ?? [])],
+    instrumentations: [
+      ...createInstrumentations(config, config.enabledInstrumentations, config.disabledInstrumentations),
+      ...(options.instrumentations ?? []),
+    ],
   });
   sdk.start();
   installExportErrorHandler(config.endpoint);

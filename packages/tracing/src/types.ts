@@ -26,6 +26,12 @@ export interface TracingOptions {
   ignorePaths?: string[];
   /** Extra processors, run before the exporting batch processor (e.g. the in-memory one in tests). */
   spanProcessors?: SpanProcessor[];
+  /**
+   * One `pg-pool.connect` span per pool checkout. Off by default: normally a fraction of a
+   * millisecond beside every query; turn it on to see time spent waiting for a free connection.
+   * @default process.env.TRACING_PG_CONNECT_SPANS === "true"
+   */
+  pgConnectSpans?: boolean;
   /** Extra instrumentations added to TraceLab's set. */
   instrumentations?: Instrumentation[];
   /**
