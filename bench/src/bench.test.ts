@@ -9,22 +9,29 @@ import { test } from 'node:test';
 test('npm run bench --smoke measures every part and writes the Markdown report', () => {
   const out = mkdtempSync(join(tmpdir(), 'tracelab-bench-'));
   try {
-    // Seven stack starts (two at once for CPU per request, three saturated runs, delivery, latency).
-    const r = spawnSync(process.execPath, [join(__dirname, '..', 'dist', 'run.js'), '--smoke', '--out', out], { encoding: 'utf8', timeout: 420_000 });
+    // Twelve stack starts (two at once for CPU per request, five for the levers, three saturated runs, delivery, latency).
+    const r = spawnSync(process.execPath, [join(__dirname, '..', 'dist', 'run.js'), '--smoke', '--levers', '--out', out], { encoding: 'utf8', timeout: 600_000 });
     assert.equal(r.status, 0, r.stderr);
     const report = readFileSync(join(out, 'smoke.md'), 'utf8');
     assert.equal(r.stdout.trim(), report.trim(), 'stdout and the results file hold the same report');
-    for (const part of ['**CPU per request**', '**Saturated throughput**', '**Span delivery**', '**Footprint**', '**Tracing hot path**', 'SMOKE RUN', 'Shared machine: 1-minute load average']) {
+    for (const part of ['**CPU per request**', '**Lever by lever**', '**Saturated throughput**', '**Span delivery**', '**Footprint**', '**Tracing hot path**', 'SMOKE RUN', 'Shared machine: 1-minute load average']) {
       assert.ok(report.includes(part), part);
     }
     assert.match(report, /\| GET \/api\/products \(100 req\/s\) \| [\d.]+ \([\d.]+–[\d.]+\) ms \| [\d.]+ \([\d.]+–[\d.]+\) ms \| ×[\d.]+ /);
     assert.match(report, /\| POST \/api\/orders \| [\d.]+ \/ [\d.]+ \(\+-?[\d.]+\) \|/);
+    assert.match(report, /\| after \| no pg-pool\.connect span per checkout \(today's default\) \| [\d.]+ \([\d.]+–[\d.]+\) \| ×[\d.]+ /);
     assert.match(report, /\| GET \/api\/products \| on \| \d+ \|/);
     assert.match(report, /\| POST \/api\/orders \| 100% \| [\d.]+% \(/);
     assert.match(report, /\| 20 \| \d+ \| \d+ \| \d+ \| \d+ \| \d+ \| \d+ \|/);
     assert.match(report, /\| span: start \+ 3 attributes \+ 1 event \+ end \| [\d,]+ \|/);
     assert.ok(!/NaN|undefined|Infinity/.test(report), report);
     const results = JSON.parse(readFileSync(join(out, 'smoke.json'), 'utf8'));
+    // Each lever takes spans away: fewer per request on every row down to "after", none when off.
+    for (const endpoint of ['GET /api/products', 'POST /api/orders']) {
+      const spans = (results.levers as Array<{ endpoint: string; config: string; spansPerRequest: number }>).filter((x) => x.endpoint === endpoint).map((x) => x.spansPerRequest);
+      assert.equal(spans.length, 5);
+      assert.ok(spans[0] > spans[1] && spans[3] > 0 && spans[4] === 0, `${endpoint}: ${spans.join(', ')}`);
+    }
     assert.equal(results.rounds.length, 3, 'one round of on, sampled, off');
     assert.ok(results.rounds.every((x: { mode: string; spans: { ended: number } }) => (x.mode !== 'off' ? x.spans.ended > 0 : x.spans.ended === 0)));
     // The CPU part: one window per configuration and endpoint, CPU counted, spans only where tracing is on.

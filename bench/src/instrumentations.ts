@@ -2,8 +2,8 @@ import { cpuRows, OFF, ON, perRequest, stat, type CpuRow } from './cpu';
 import type { Settings } from './settings';
 import { steady, type Config } from './steady';
 
-/** The short names OTEL_NODE_DISABLED_INSTRUMENTATIONS takes (packages/tracing/src/instrumentations.ts). */
-export const INSTRUMENTATIONS = ['http', 'undici', 'express', 'nestjs-core', 'pg', 'pino'];
+/** The default set, by the short names OTEL_NODE_DISABLED_INSTRUMENTATIONS takes (packages/tracing/src/instrumentations.ts). */
+export const INSTRUMENTATIONS = ['http', 'undici', 'pg', 'pino'];
 
 export interface InstrumentationRow {
   endpoint: string;

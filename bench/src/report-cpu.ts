@@ -1,5 +1,6 @@
 import type { CpuRow, Stat } from './cpu';
 import type { InstrumentationRow } from './instrumentations';
+import type { LeverRow } from './levers';
 import { isTracing } from './cpuprofile';
 import type { ProfileRow } from './profile';
 import type { Settings } from './settings';
@@ -31,6 +32,25 @@ export function cpuSection(rows: CpuRow[], s: Settings): string[] {
   out.push(`| endpoint | ${services.join(' | ')} |`);
   out.push(`| --- |${services.map(() => ' ---: |').join('')}`);
   for (const r of rows) out.push(`| ${r.endpoint} | ${services.map((svc) => `${ms(r.services[svc].on)} / ${ms(r.services[svc].off)} (+${ms(r.services[svc].on - r.services[svc].off)})`).join(' | ')} |`);
+  return out;
+}
+
+/** Before, one lever more per row, after, off. */
+export function leverSection(rows: LeverRow[], s: Settings): string[] {
+  const out: string[] = [];
+  out.push(
+    `**Lever by lever** (\`--levers\`): the old default, then one lever more per row, down to today's default, and off; all stacks alive at once and loaded in turn at the rates above, ${s.cpuWindowSeconds} s per window, ${s.leverRounds} rounds; median (min–max). "Saves" is the row above − this row, round by round.`,
+  );
+  for (const endpoint of [...new Set(rows.map((r) => r.endpoint))]) {
+    out.push('');
+    out.push(`| ${endpoint} | lever | CPU ms per request | ÷ off | spans per request | saves ms per request | CPU per span |`);
+    out.push('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
+    for (const r of rows.filter((x) => x.endpoint === endpoint)) {
+      out.push(
+        `| ${r.config} | ${r.lever} | ${spread(r.cpu, ms)} | ${spread(r.ratio, times)} | ${r.spansPerRequest.toFixed(1)} | ${r.saves ? spread(r.saves, ms) : ''} | ${r.microsPerSpan ? `${spread(r.microsPerSpan, (n) => n.toFixed(0))} µs` : ''} |`,
+      );
+    }
+  }
   return out;
 }
 

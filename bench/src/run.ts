@@ -4,6 +4,7 @@ import { FakeCollector } from '@tracelab/tracing/testing';
 import { cpu } from './cpu';
 import { delivery } from './delivery';
 import { instrumentations } from './instrumentations';
+import { levers } from './levers';
 import { devReadyMillis, exportLatency } from './latency';
 import { micro } from './micro';
 import { overhead, ratios } from './overhead';
@@ -15,7 +16,7 @@ import { settings } from './settings';
 const ROOT = resolve(__dirname, '../..');
 
 /**
- * `npm run bench` (`-- --smoke` for CI, `-- --profile`, `-- --instrumentations`, `-- --only cpu,profile`,
+ * `npm run bench` (`-- --smoke` for CI, `-- --levers`, `-- --profile`, `-- --instrumentations`, `-- --only cpu,profile`,
  * `-- --report results.json` to render a results file again):
  * the measurements in one run, report on stdout and in bench/results.
  */
@@ -47,6 +48,10 @@ async function main(): Promise<void> {
     if (has('cpu')) {
       log('CPU per request at fixed rates, on/off…');
       results.cpu = await cpu(s, log);
+    }
+    if (has('levers')) {
+      log('before, each lever, after, off…');
+      results.levers = await levers(s, log);
     }
     if (has('instrumentations')) {
       log('each instrumentation left out…');

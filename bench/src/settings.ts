@@ -1,5 +1,5 @@
-/** The parts of `npm run bench`; `--only a,b` runs a subset, `--profile` and `--instrumentations` add the slow ones. */
-export const PARTS = ['cpu', 'saturated', 'delivery', 'latency', 'micro', 'profile', 'instrumentations'] as const;
+/** The parts of `npm run bench`; `--only a,b` runs a subset, `--levers`, `--profile` and `--instrumentations` add the slow ones. */
+export const PARTS = ['cpu', 'levers', 'saturated', 'delivery', 'latency', 'micro', 'profile', 'instrumentations'] as const;
 export type Part = (typeof PARTS)[number];
 const DEFAULT_PARTS: Part[] = ['cpu', 'saturated', 'delivery', 'latency', 'micro'];
 
@@ -13,6 +13,8 @@ export interface Settings {
   cpuRounds: number;
   /** Seconds of load per CPU window; the next window (another stack) runs while this one's spans drain. */
   cpuWindowSeconds: number;
+  /** Rounds of the lever table (before, each lever, after, off). */
+  leverRounds: number;
   /** Rounds for the profile and per-instrumentation parts. */
   attributionRounds: number;
   /** Saturated throughput: rounds of (tracing on, 10% sampled, off) runs. */
@@ -34,17 +36,18 @@ export function settings(argv: string[]): Settings {
   if (unknown.length > 0) throw new Error(`--only: unknown part ${unknown.join(', ')}; parts are ${PARTS.join(', ')}`);
   const parts = (only as Part[] | undefined) ?? [
     ...DEFAULT_PARTS,
+    ...(argv.includes('--levers') ? (['levers'] as const) : []),
     ...(argv.includes('--profile') ? (['profile'] as const) : []),
     ...(argv.includes('--instrumentations') ? (['instrumentations'] as const) : []),
   ];
   const rates = { 'GET /api/products': 100, 'POST /api/orders': 20 };
   return smoke
     ? {
-        smoke, parts, rates, cpuRounds: 1, cpuWindowSeconds: 2, attributionRounds: 1,
+        smoke, parts, rates, cpuRounds: 1, cpuWindowSeconds: 2, leverRounds: 1, attributionRounds: 1,
         pairs: 1, connections: 4, warmupSeconds: 1, measureSeconds: 2, deliveryRates: [20], deliverySeconds: 3, exportLatencySamples: 1, microTimeMillis: 100,
       }
     : {
-        smoke, parts, rates, cpuRounds: 5, cpuWindowSeconds: 15, attributionRounds: 2,
+        smoke, parts, rates, cpuRounds: 5, cpuWindowSeconds: 15, leverRounds: 3, attributionRounds: 2,
         pairs: 2, connections: 10, warmupSeconds: 3, measureSeconds: 10, deliveryRates: [25, 50, 100, 200, 400], deliverySeconds: 30, exportLatencySamples: 3, microTimeMillis: 1000,
       };
 }

@@ -46,6 +46,19 @@ describe('configuration from OTEL_* variables', () => {
     assert.deepEqual(resolveConfig({}, {}).disabledInstrumentations, []);
   });
 
+  test('OTEL_NODE_ENABLED_INSTRUMENTATIONS names the whole set when given; unset or blank means the default set', () => {
+    assert.deepEqual(resolveConfig({}, { OTEL_NODE_ENABLED_INSTRUMENTATIONS: 'http, nestjs-core' }).enabledInstrumentations, ['http', 'nestjs-core']);
+    assert.equal(resolveConfig({}, {}).enabledInstrumentations, undefined);
+    assert.equal(resolveConfig({}, { OTEL_NODE_ENABLED_INSTRUMENTATIONS: ' ' }).enabledInstrumentations, undefined);
+  });
+
+  test('pg-pool.connect spans: off by default, on with TRACING_PG_CONNECT_SPANS=true or the option', () => {
+    assert.equal(resolveConfig({}, {}).pgConnectSpans, false);
+    assert.equal(resolveConfig({}, { TRACING_PG_CONNECT_SPANS: 'TRUE' }).pgConnectSpans, true);
+    assert.equal(resolveConfig({}, { TRACING_PG_CONNECT_SPANS: '1' }).pgConnectSpans, false);
+    assert.equal(resolveConfig({ pgConnectSpans: false }, { TRACING_PG_CONNECT_SPANS: 'true' }).pgConnectSpans, false);
+  });
+
   test('ignored paths match exactly or by prefix ending in "/", query strings ignored', () => {
     const ignore = ['/health/', '/metrics'];
     assert.ok(isIgnoredPath('/health/ready', ignore));
