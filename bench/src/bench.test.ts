@@ -9,7 +9,7 @@ import { test } from 'node:test';
 test('npm run bench --smoke measures every part and writes the Markdown report', () => {
   const out = mkdtempSync(join(tmpdir(), 'tracelab-bench-'));
   try {
-    // Twelve stack starts (two at once for CPU per request, five for the levers, three saturated runs, delivery, latency).
+    // Thirteen stack starts (two at once for CPU per request, six for the levers, three saturated runs, delivery, latency).
     const r = spawnSync(process.execPath, [join(__dirname, '..', 'dist', 'run.js'), '--smoke', '--levers', '--out', out], { encoding: 'utf8', timeout: 600_000 });
     assert.equal(r.status, 0, r.stderr);
     const report = readFileSync(join(out, 'smoke.md'), 'utf8');
@@ -19,7 +19,7 @@ test('npm run bench --smoke measures every part and writes the Markdown report',
     }
     assert.match(report, /\| GET \/api\/products \(100 req\/s\) \| [\d.]+ \([\d.]+–[\d.]+\) ms \| [\d.]+ \([\d.]+–[\d.]+\) ms \| ×[\d.]+ /);
     assert.match(report, /\| POST \/api\/orders \| [\d.]+ \/ [\d.]+ \(\+-?[\d.]+\) \|/);
-    assert.match(report, /\| after \| no pg-pool\.connect span per checkout \(today's default\) \| [\d.]+ \([\d.]+–[\d.]+\) \| ×[\d.]+ /);
+    assert.match(report, /\| after \| no sqlcommenter comment on each statement \(today's default\) \| [\d.]+ \([\d.]+–[\d.]+\) \| ×[\d.]+ /);
     assert.match(report, /\| GET \/api\/products \| on \| \d+ \|/);
     assert.match(report, /\| POST \/api\/orders \| 100% \| [\d.]+% \(/);
     assert.match(report, /\| 20 \| \d+ \| \d+ \| \d+ \| \d+ \| \d+ \| \d+ \|/);
@@ -29,8 +29,8 @@ test('npm run bench --smoke measures every part and writes the Markdown report',
     // Each lever takes spans away: fewer per request on every row down to "after", none when off.
     for (const endpoint of ['GET /api/products', 'POST /api/orders']) {
       const spans = (results.levers as Array<{ endpoint: string; config: string; spansPerRequest: number }>).filter((x) => x.endpoint === endpoint).map((x) => x.spansPerRequest);
-      assert.equal(spans.length, 5);
-      assert.ok(spans[0] > spans[1] && spans[3] > 0 && spans[4] === 0, `${endpoint}: ${spans.join(', ')}`);
+      assert.equal(spans.length, 6);
+      assert.ok(spans[0] > spans[1] && spans[4] > 0 && spans[5] === 0, `${endpoint}: ${spans.join(', ')}`);
     }
     assert.equal(results.rounds.length, 3, 'one round of on, sampled, off');
     assert.ok(results.rounds.every((x: { mode: string; spans: { ended: number } }) => (x.mode !== 'off' ? x.spans.ended > 0 : x.spans.ended === 0)));

@@ -12,10 +12,26 @@ const DEFAULT_SET = 'http,undici,pg,pino';
  * `--levers`; all stacks alive at once and loaded in turn, like the headline.
  */
 export const LEVERS: Array<Config & { lever: string }> = [
-  { name: 'before', lever: 'the old default: Nest handler spans, instrumentation-express, pg-pool.connect spans', tracing: true, env: { OTEL_NODE_ENABLED_INSTRUMENTATIONS: ALL, TRACING_PG_CONNECT_SPANS: 'true' } },
-  { name: 'no Nest spans', lever: 'Nest handler spans opt-in (instrumentation-nestjs-core not loaded)', tracing: true, env: { OTEL_NODE_ENABLED_INSTRUMENTATIONS: `${DEFAULT_SET},express`, TRACING_PG_CONNECT_SPANS: 'true' } },
-  { name: 'no express', lever: 'route names from the Nest guard instead of instrumentation-express', tracing: true, env: { OTEL_NODE_ENABLED_INSTRUMENTATIONS: DEFAULT_SET, TRACING_PG_CONNECT_SPANS: 'true' } },
-  { name: 'after', lever: 'no pg-pool.connect span per checkout (today\'s default)', tracing: true, env: {} },
+  {
+    name: 'before',
+    lever: 'the old default: Nest handler spans, instrumentation-express, pg-pool.connect spans, sqlcommenter',
+    tracing: true,
+    env: { OTEL_NODE_ENABLED_INSTRUMENTATIONS: ALL, TRACING_PG_CONNECT_SPANS: 'true', TRACING_PG_SQLCOMMENTER: 'true' },
+  },
+  {
+    name: 'no Nest spans',
+    lever: 'Nest handler spans opt-in (instrumentation-nestjs-core not loaded)',
+    tracing: true,
+    env: { OTEL_NODE_ENABLED_INSTRUMENTATIONS: `${DEFAULT_SET},express`, TRACING_PG_CONNECT_SPANS: 'true', TRACING_PG_SQLCOMMENTER: 'true' },
+  },
+  {
+    name: 'no express',
+    lever: 'route names from TracingModule\'s interceptor instead of instrumentation-express',
+    tracing: true,
+    env: { OTEL_NODE_ENABLED_INSTRUMENTATIONS: DEFAULT_SET, TRACING_PG_CONNECT_SPANS: 'true', TRACING_PG_SQLCOMMENTER: 'true' },
+  },
+  { name: 'no connect spans', lever: 'no pg-pool.connect span per pool checkout', tracing: true, env: { TRACING_PG_SQLCOMMENTER: 'true' } },
+  { name: 'after', lever: 'no sqlcommenter comment on each statement (today\'s default)', tracing: true, env: {} },
 ];
 
 export interface LeverRow {

@@ -1,5 +1,5 @@
 import { ArgumentsHost, Catch, HttpException, Logger, type ExceptionFilter } from '@nestjs/common';
-import { currentSpan, currentTraceId, recordError } from '@tracelab/tracing';
+import { currentTraceId } from '@tracelab/tracing';
 import { STATUS_CODES } from 'node:http';
 import type { Request, Response } from 'express';
 import { isDatabaseUnavailable } from './database-errors';
@@ -47,10 +47,6 @@ export class ErrorsFilter implements ExceptionFilter {
     const req = ctx.getRequest<Request>();
     const res = ctx.getResponse<Response>();
     const body = this.toBody(exception, req.originalUrl ?? req.url);
-    // The exception goes on the request's SERVER span (Nest's handler spans are opt-in): its event
-    // holds type, message and stack; only a 5xx also marks the span failed.
-    if (body.statusCode >= 500) recordError(exception);
-    else currentSpan()?.recordException(exception instanceof Error ? exception : String(exception));
     // Unexpected errors get their stack in the log; deliberate 5xx answers (503 not ready or database
     // down, 502/504 from a downstream) are expected states and get one line.
     if (!(exception instanceof HttpException) && body.statusCode === 500) {

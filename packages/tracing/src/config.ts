@@ -21,6 +21,8 @@ export interface ResolvedConfig {
   disabledInstrumentations: string[];
   /** One `pg-pool.connect` span per pool checkout (TRACING_PG_CONNECT_SPANS=true). */
   pgConnectSpans: boolean;
+  /** A sqlcommenter comment holding the traceparent on every statement (TRACING_PG_SQLCOMMENTER=true). */
+  pgSqlCommenter: boolean;
   clientErrorsAreErrors: boolean;
   batch: { maxQueueSize?: number; maxExportBatchSize?: number; scheduledDelayMillis?: number; exportTimeoutMillis?: number };
 }
@@ -60,7 +62,8 @@ export function resolveConfig(options: TracingOptions = {}, env: Env = process.e
     ignorePaths: options.ignorePaths ?? ['/health/'],
     enabledInstrumentations: env.OTEL_NODE_ENABLED_INSTRUMENTATIONS?.trim() ? names(env.OTEL_NODE_ENABLED_INSTRUMENTATIONS) : undefined,
     disabledInstrumentations: names(env.OTEL_NODE_DISABLED_INSTRUMENTATIONS),
-    pgConnectSpans: options.pgConnectSpans ?? env.TRACING_PG_CONNECT_SPANS?.trim().toLowerCase() === 'true',
+    pgConnectSpans: options.pgConnectSpans ?? isTrue(env.TRACING_PG_CONNECT_SPANS),
+    pgSqlCommenter: options.pgSqlCommenter ?? isTrue(env.TRACING_PG_SQLCOMMENTER),
     clientErrorsAreErrors: options.clientErrorsAreErrors ?? false,
     batch: {
       maxQueueSize: numberFromEnv(env, 'OTEL_BSP_MAX_QUEUE_SIZE'),
@@ -69,6 +72,10 @@ export function resolveConfig(options: TracingOptions = {}, env: Env = process.e
       exportTimeoutMillis: batchTimeoutMillis ?? exportTimeoutMillis,
     },
   };
+}
+
+function isTrue(value: string | undefined): boolean {
+  return value?.trim().toLowerCase() === 'true';
 }
 
 /** "nestjs-core, pino" → ["nestjs-core", "pino"]. */

@@ -14,6 +14,8 @@ export interface InstrumentationSettings {
   ignorePaths: string[];
   /** `pg-pool.connect` spans, one per pool checkout: off unless asked for (TRACING_PG_CONNECT_SPANS=true). */
   pgConnectSpans: boolean;
+  /** The traceparent as a sqlcommenter comment on every statement: off unless asked for (TRACING_PG_SQLCOMMENTER=true). */
+  pgSqlCommenter: boolean;
 }
 
 /**
@@ -36,7 +38,8 @@ const FACTORIES = {
       // Statements only, never bound values: parameters can hold personal data.
       enhancedDatabaseReporting: false,
       // sqlcommenter: the traceparent travels in a comment, visible in pg_stat_activity and server logs.
-      addSqlCommenterCommentToQueries: true,
+      // Opt-in: encoding it costs CPU on every query, and the server parses it (bench/README.md).
+      addSqlCommenterCommentToQueries: s.pgSqlCommenter,
       // Queries outside any request (migrations, probes) would each become a one-span trace.
       requireParentSpan: true,
       // A checkout is a span only when asked: normally a fraction of a millisecond, next to every query.
@@ -45,10 +48,10 @@ const FACTORIES = {
   // Adds trace_id/span_id to every pino line; log records stay in the JSON logs, not in OTLP.
   pino: () => new PinoInstrumentation({ disableLogSending: true }),
   // Opt-in (OTEL_NODE_ENABLED_INSTRUMENTATIONS): two INTERNAL spans per request and service that
-  // repeat the controller's name, cost a third of tracing's CPU on a simple GET, and push the SQL
-  // three levels deeper in Jaeger. The SERVER span already carries the route and the exception.
+  // repeat the controller's name and push the SQL two levels deeper in Jaeger; TracingModule's
+  // interceptor puts the route and the exception on the SERVER span instead (bench/README.md).
   'nestjs-core': () => new NestInstrumentation(),
-  // Opt-in: TracingModule's RouteNameGuard names SERVER spans by route in Nest apps; a plain Express
+  // Opt-in: TracingModule's interceptor names SERVER spans by route in Nest apps; a plain Express
   // app turns this on for the same (every layer type is ignored, so it makes no spans of its own).
   express: () =>
     new ExpressInstrumentation({

@@ -32,6 +32,13 @@ export interface TracingOptions {
    * @default process.env.TRACING_PG_CONNECT_SPANS === "true"
    */
   pgConnectSpans?: boolean;
+  /**
+   * Appends the traceparent to every SQL statement as a sqlcommenter comment, so a query seen in
+   * `pg_stat_activity` or the server log leads back to its trace. Off by default: it costs CPU on
+   * every query.
+   * @default process.env.TRACING_PG_SQLCOMMENTER === "true"
+   */
+  pgSqlCommenter?: boolean;
   /** Extra instrumentations added to TraceLab's set. */
   instrumentations?: Instrumentation[];
   /**

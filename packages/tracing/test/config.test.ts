@@ -59,6 +59,12 @@ describe('configuration from OTEL_* variables', () => {
     assert.equal(resolveConfig({ pgConnectSpans: false }, { TRACING_PG_CONNECT_SPANS: 'true' }).pgConnectSpans, false);
   });
 
+  test('sqlcommenter: off by default, on with TRACING_PG_SQLCOMMENTER=true or the option', () => {
+    assert.equal(resolveConfig({}, {}).pgSqlCommenter, false);
+    assert.equal(resolveConfig({}, { TRACING_PG_SQLCOMMENTER: 'true' }).pgSqlCommenter, true);
+    assert.equal(resolveConfig({ pgSqlCommenter: true }, {}).pgSqlCommenter, true);
+  });
+
   test('ignored paths match exactly or by prefix ending in "/", query strings ignored', () => {
     const ignore = ['/health/', '/metrics'];
     assert.ok(isIgnoredPath('/health/ready', ignore));

@@ -11,7 +11,7 @@ import {
 
 // Whether a disabled instrumentation really leaves its module unpatched is checked in running
 // services (tests/package); here, the names and the set.
-const settings = { ignorePaths: ['/health/'], pgConnectSpans: false };
+const settings = { ignorePaths: ['/health/'], pgConnectSpans: false, pgSqlCommenter: false };
 const names = (made: ReturnType<typeof createInstrumentations>) => made.map((i) => shortName(i.instrumentationName));
 
 test('the set: http, undici, pg, pino by default; nestjs-core and express only when named', () => {

@@ -42,7 +42,7 @@ async function main() {
     await trace(page, base, ladder.traceId, 'jaeger-n-plus-one');
     await trace(page, base, staircase.traceId, 'jaeger-sequential-fanout');
     await trace(page, base, exception.traceId, undefined);
-    await logsText(await openSpan(page, 'orders', 'get'));
+    await logsText(await openSpan(page, 'orders', 'GET /orders/:id')); // the SERVER span holds the exception event
     await shot(page, 'jaeger-exception');
   } finally {
     await browser.close();

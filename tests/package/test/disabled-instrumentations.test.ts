@@ -6,20 +6,19 @@ import { startStack, type ServiceName } from '@tracelab/devstack';
 import { FakeCollector, type PlainSpan } from '@tracelab/tracing/testing';
 import { request, settle } from './support/processes';
 
-const NAMES = ['http', 'undici', 'express', 'nestjs-core', 'pg', 'pino'] as const;
+const NAMES = ['http', 'undici', 'pg', 'pino', 'nestjs-core', 'express'] as const;
+const DEFAULTS = ['http', 'undici', 'pg', 'pino'] as const;
 type Name = (typeof NAMES)[number];
 const scopeOf = (name: Name) => `@opentelemetry/instrumentation-${name}`;
 
 /**
- * What each instrumentation leaves behind. `undefined`: cannot be seen in this configuration (Express
- * only names the http SERVER span, so without `http` there is nothing of it to see).
+ * What each instrumentation leaves behind. `undefined`: cannot be seen (Express, when enabled, only
+ * names SERVER spans, which TracingModule's guard does anyway).
  */
 function leftBehind(name: Name, spans: PlainSpan[], logs: string[]): boolean | undefined {
   switch (name) {
-    case 'express': {
-      const servers = spans.filter((s) => s.kind === SpanKind.SERVER && s.scope === scopeOf('http'));
-      return servers.length === 0 ? undefined : servers.some((s) => s.attributes['http.route'] !== undefined);
-    }
+    case 'express':
+      return undefined;
     case 'pino':
       return logs.some((line) => line.includes('"trace_id":"'));
     default:
@@ -27,13 +26,29 @@ function leftBehind(name: Name, spans: PlainSpan[], logs: string[]): boolean | u
   }
 }
 
+/** The configurations tried: the default set, each default one left out, and everything with connect spans. */
+const CONFIGS: Array<{ label: string; env: Record<string, string>; on: Name[] }> = [
+  { label: '(defaults)', env: {}, on: [...DEFAULTS] },
+  ...DEFAULTS.map((name) => ({
+    // The pino run also carries a name that is no instrumentation: warned about, nothing else changes.
+    label: `OTEL_NODE_DISABLED_INSTRUMENTATIONS=${name === 'pino' ? 'pino,nosuch' : name}`,
+    env: { OTEL_NODE_DISABLED_INSTRUMENTATIONS: name === 'pino' ? 'pino,nosuch' : name },
+    on: DEFAULTS.filter((n) => n !== name),
+  })),
+  {
+    label: `OTEL_NODE_ENABLED_INSTRUMENTATIONS=${NAMES.join(',')} TRACING_PG_CONNECT_SPANS=true`,
+    env: { OTEL_NODE_ENABLED_INSTRUMENTATIONS: NAMES.join(','), TRACING_PG_CONNECT_SPANS: 'true' },
+    on: [...NAMES],
+  },
+];
+
 const label = (s: PlainSpan) => `${s.service}:${s.name}`;
 
 /**
  * OTEL_NODE_DISABLED_INSTRUMENTATIONS as a user sees it: the three services started as production
  * starts them, once per instrumentation left out, and the spans one request makes at the collector.
  */
-describe('OTEL_NODE_DISABLED_INSTRUMENTATIONS in running services', () => {
+describe('OTEL_NODE_ENABLED_INSTRUMENTATIONS / OTEL_NODE_DISABLED_INSTRUMENTATIONS in running services', () => {
   const collector = new FakeCollector();
   let db: DevDatabase;
   const table: string[] = [];
@@ -45,21 +60,19 @@ describe('OTEL_NODE_DISABLED_INSTRUMENTATIONS in running services', () => {
     process.env.DATABASE_URL = db.urlFor('postgres');
   });
   after(async () => {
-    console.log(`spans per request, each instrumentation disabled in turn:\n| disabled | GET /api/products | POST /api/orders |\n| --- | --- | --- |\n${table.join('\n')}`);
+    console.log(`spans per request by configuration:\n| configuration | GET /api/products | POST /api/orders |\n| --- | --- | --- |\n${table.join('\n')}`);
     delete process.env.DATABASE_URL;
     await collector.stop();
     await db?.stop();
   });
 
-  for (const disabled of ['', ...NAMES] as Array<'' | Name>) {
-    // The pino run also carries a name that is no instrumentation: warned about, nothing else changes.
-    const value = disabled === 'pino' ? 'pino,nosuch' : disabled;
-    test(`OTEL_NODE_DISABLED_INSTRUMENTATIONS=${value || '(unset)'}: ${disabled ? `no ${disabled} spans or log fields, the others remain` : 'every instrumentation leaves its mark'}`, async () => {
+  for (const config of CONFIGS) {
+    test(`${config.label}: ${config.on.join(', ')} leave their mark, the others none`, async () => {
       const logs: string[] = [];
       const stack = await startStack({
         otlpEndpoint: collector.endpoint,
         ports: { gateway: await freePort(), orders: await freePort(), inventory: await freePort() },
-        env: { OTEL_BSP_SCHEDULE_DELAY: '100', LOG_LEVEL: 'info', ...(value ? { OTEL_NODE_DISABLED_INSTRUMENTATIONS: value } : {}) },
+        env: { OTEL_BSP_SCHEDULE_DELAY: '100', LOG_LEVEL: 'info', ...config.env },
         onLine: (service: ServiceName, line: string) => logs.push(`${service} ${line}`),
       });
       try {
@@ -79,22 +92,26 @@ describe('OTEL_NODE_DISABLED_INSTRUMENTATIONS in running services', () => {
         };
         const get = await measure('GET', '/api/products');
         const post = await measure('POST', '/api/orders', order);
-        table.push(`| ${value || 'none'} | ${get.spans.length} | ${post.spans.length} |`);
-        console.log(`${value || 'none'}: GET /api/products → ${get.spans.length} spans: ${get.spans.map(label).join(', ')}`);
-        console.log(`${value || 'none'}: POST /api/orders → ${post.spans.length} spans: ${post.spans.map(label).join(', ')}`);
+        table.push(`| ${config.label} | ${get.spans.length} | ${post.spans.length} |`);
+        console.log(`${config.label}: GET /api/products → ${get.spans.length} spans: ${get.spans.map(label).join(', ')}`);
+        console.log(`${config.label}: POST /api/orders → ${post.spans.length} spans: ${post.spans.map(label).join(', ')}`);
 
         for (const run of [get, post]) {
           for (const name of NAMES) {
             const seen = leftBehind(name, run.spans, run.logs);
-            if (name === disabled) assert.notEqual(seen, true, `${name} is disabled, yet left its mark: ${run.spans.map(label).join(', ')}`);
+            if (!config.on.includes(name)) assert.notEqual(seen, true, `${name} is not enabled, yet left its mark: ${run.spans.map(label).join(', ')}`);
             else if (seen !== undefined) assert.equal(seen, true, `${name} is enabled, yet left no mark: ${run.spans.map(label).join(', ')}`);
           }
+          // Route names come from TracingModule whatever the set, as long as there are SERVER spans.
+          for (const server of run.spans.filter((s) => s.kind === SpanKind.SERVER)) assert.match(server.name, /^(GET|POST) \/\S+$/, label(server));
+          const connects = run.spans.filter((s) => s.name === 'pg-pool.connect').length;
+          assert.equal(connects > 0, config.env.TRACING_PG_CONNECT_SPANS === 'true', `pg-pool.connect spans: ${connects}`);
           assert.ok(run.logs.some((l) => l.includes('"msg":"request completed"')), 'request logs are written either way');
         }
         const warnings = logs.filter((l) => l.includes('OTEL_NODE_DISABLED_INSTRUMENTATIONS'));
-        if (value.includes('nosuch')) {
+        if (config.label.includes('nosuch')) {
           assert.equal(warnings.length, 3, `one warning per service:\n${warnings.join('\n')}`);
-          for (const w of warnings) assert.match(w, /unknown instrumentation "nosuch" ignored; valid names: http, undici, express, nestjs-core, pg, pino$/);
+          for (const w of warnings) assert.match(w, /unknown instrumentation "nosuch" ignored; valid names: http, undici, pg, pino, nestjs-core, express$/);
         } else {
           assert.deepEqual(warnings, []);
         }

@@ -16,6 +16,7 @@ interface FixtureResult {
   flushed: boolean;
   shutdownMillis: number;
   queryAsServerSawIt?: string;
+  requests?: Array<{ traceId: string; spanId: string }>;
   exitMillis: number;
   stderr: string;
 }
@@ -73,15 +74,38 @@ describe('register: the SDK from OTEL_* variables, exporting over OTLP gRPC', ()
     assert.match(r.stderr, /^tracing: 1 spans ended, 1 exported, 0 failed to export, 0 dropped or unsent$/m, 'shutdown reports where the spans went');
   });
 
-  test('pg: the span carries the statement, not the value, and the server sees a sqlcommenter traceparent', async () => {
+  test('pg: the span carries the statement, not the value; with TRACING_PG_SQLCOMMENTER=true the server sees the traceparent', async () => {
     collector.clear();
-    const r = await runFixture({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint, TEST_PG_URL: db.urlFor('fixture') });
+    const plain = await runFixture({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint, TEST_PG_URL: db.urlFor('fixture') });
+    assert.equal(plain.queryAsServerSawIt, 'SELECT current_query() AS q, $1::text AS secret', 'no comment unless asked for');
+    const r = await runFixture({ OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint, TEST_PG_URL: db.urlFor('fixture'), TRACING_PG_SQLCOMMENTER: 'true' });
     assert.match(r.queryAsServerSawIt!, new RegExp(`/\\*traceparent='00-${r.traceId}-[0-9a-f]{16}-01'\\*/`));
     const spans = await collector.waitFor((all) => all.some((s) => s.traceId === r.traceId && s.name.startsWith('pg.query')));
     const query = spans.find((s) => s.name.startsWith('pg.query'))!;
     assert.equal(query.attributes['db.query.text'], 'SELECT current_query() AS q, $1::text AS secret');
     assert.ok(!JSON.stringify(spans).includes('hunter2'), 'the bound value is nowhere in the exported spans');
   });
+
+  for (const connectSpans of [false, true]) {
+    test(`pg: pool.query() queued for a connection stays in its caller's trace (TRACING_PG_CONNECT_SPANS=${connectSpans})`, async () => {
+      collector.clear();
+      const r = await runFixture({
+        OTEL_EXPORTER_OTLP_ENDPOINT: collector.endpoint,
+        TEST_PG_POOL_URL: db.urlFor('fixture'),
+        ...(connectSpans ? { TRACING_PG_CONNECT_SPANS: 'true' } : {}),
+      });
+      const ids = new Set(r.requests!.map((q) => q.traceId));
+      const spans = await collector.waitFor((all) => all.filter((s) => ids.has(s.traceId) && s.name.startsWith('pg.query')).length === 4);
+      for (const request of r.requests!) {
+        const mine = spans.filter((s) => s.traceId === request.traceId);
+        const queries = mine.filter((s) => s.name.startsWith('pg.query'));
+        assert.equal(queries.length, 1, `one query per request's trace: ${mine.map((s) => s.name).join(', ')}`);
+        const connects = mine.filter((s) => s.name === 'pg-pool.connect');
+        assert.equal(connects.length, connectSpans ? 1 : 0);
+        assert.equal(queries[0].parentSpanId, request.spanId, 'the query is a child of the request that made it');
+      }
+    });
+  }
 
   test('OTEL_TRACES_SAMPLER=always_off exports nothing; OTEL_SDK_DISABLED=true starts no SDK', async () => {
     collector.clear();

@@ -1,18 +1,18 @@
 import { Global, Logger, Module, type OnApplicationShutdown } from '@nestjs/common';
-import { APP_GUARD } from '@nestjs/core';
+import { APP_INTERCEPTOR } from '@nestjs/core';
 import { registerClientErrors } from '../error-policy';
 import { tracingHandle } from '../start';
 import { nestHttpExceptions } from './http-exceptions';
-import { RouteNameGuard } from './route-name.guard';
+import { ServerSpanInterceptor } from './server-span.interceptor';
 import { TraceService } from './trace.service';
 
 /**
- * Global module: provides {@link TraceService}, names SERVER spans by route ({@link RouteNameGuard}),
- * and flushes spans when the application shuts down (bounded; it never calls process.exit). Call
+ * Global module: provides {@link TraceService}, names SERVER spans by route and records handler
+ * exceptions on them ({@link ServerSpanInterceptor}), and flushes spans when the application shuts down (bounded; it never calls process.exit). Call
  * `app.enableShutdownHooks()` so SIGTERM triggers it.
  */
 @Global()
-@Module({ providers: [TraceService, { provide: APP_GUARD, useClass: RouteNameGuard }], exports: [TraceService] })
+@Module({ providers: [TraceService, { provide: APP_INTERCEPTOR, useClass: ServerSpanInterceptor }], exports: [TraceService] })
 export class TracingModule implements OnApplicationShutdown {
   private readonly logger = new Logger('Tracing');
 

@@ -69,7 +69,7 @@ import { AppController } from './app.controller';
 @Module({ imports: [TracingModule], controllers: [AppController] })
 export class AppModule {}
 `,
-    'src/app.controller.ts': `import { Controller, Get, type OnModuleDestroy } from '@nestjs/common';
+    'src/app.controller.ts': `import { Controller, Get, NotFoundException, Param, type OnModuleDestroy } from '@nestjs/common';
 import { Pool } from 'pg';
 
 @Controller()
@@ -90,6 +90,12 @@ export class AppController implements OnModuleDestroy {
   @Get('ping')
   ping() {
     return { pong: true };
+  }
+
+  @Get('items/:id')
+  item(@Param('id') id: string) {
+    if (id === 'missing') throw new NotFoundException(\`no item \${id}\`);
+    throw new TypeError(\`cannot read item \${id}\`);
   }
 
   async onModuleDestroy() {
