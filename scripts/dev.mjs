@@ -24,6 +24,11 @@ const build = spawnSync('turbo', ['run', 'build', '--filter=@tracelab/devstack..
   stdio: 'inherit',
   env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
 });
+if (build.error) {
+  // Outside `npm run`, node_modules/.bin (and so turbo) is not on PATH: say so instead of exiting silently.
+  console.error(`npm run dev: cannot start turbo (${build.error.message}); run this through npm (\`npm run dev\`), which puts node_modules/.bin on PATH`);
+  process.exit(1);
+}
 if (build.status !== 0) process.exit(build.status ?? 1);
 
 // Jaeger's info lines are many; its warnings and errors are worth seeing beside the services'. Not

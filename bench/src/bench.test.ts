@@ -9,12 +9,12 @@ import { test } from 'node:test';
 test('npm run bench --smoke measures every part and writes the Markdown report', () => {
   const out = mkdtempSync(join(tmpdir(), 'tracelab-bench-'));
   try {
-    // Thirteen stack starts (two at once for CPU per request, six for the levers, three saturated runs, delivery, latency).
-    const r = spawnSync(process.execPath, [join(__dirname, '..', 'dist', 'run.js'), '--smoke', '--levers', '--out', out], { encoding: 'utf8', timeout: 600_000 });
+    // Sixteen stack starts (two at once for CPU per request, six for the levers, three for the split, three saturated runs, delivery, latency).
+    const r = spawnSync(process.execPath, [join(__dirname, '..', 'dist', 'run.js'), '--smoke', '--levers', '--split', '--out', out], { encoding: 'utf8', timeout: 600_000 });
     assert.equal(r.status, 0, r.stderr);
     const report = readFileSync(join(out, 'smoke.md'), 'utf8');
     assert.equal(r.stdout.trim(), report.trim(), 'stdout and the results file hold the same report');
-    for (const part of ['**CPU per request**', '**Lever by lever**', '**Saturated throughput**', '**Span delivery**', '**Footprint**', '**Tracing hot path**', 'SMOKE RUN', 'Shared machine: 1-minute load average']) {
+    for (const part of ['**CPU per request**', '**Lever by lever**', '**What is left, split**', '**Saturated throughput**', '**Span delivery**', '**Footprint**', '**Tracing hot path**', 'SMOKE RUN', 'Shared machine: 1-minute load average']) {
       assert.ok(report.includes(part), part);
     }
     assert.match(report, /\| GET \/api\/products \(100 req\/s\) \| [\d.]+ \([\d.]+–[\d.]+\) ms \| [\d.]+ \([\d.]+–[\d.]+\) ms \| ×[\d.]+ /);

@@ -80,3 +80,50 @@ export function leverRows(windows: Window[]): LeverRow[] {
   }
   return rows;
 }
+
+/** Tracing on at 100%, on with the `always_off` sampler, and off: where the cost left after the levers sits. */
+export const SPLIT: Config[] = [
+  { name: 'on', tracing: true },
+  { name: 'always_off', tracing: true, env: { OTEL_TRACES_SAMPLER: 'always_off' } },
+  OFF,
+];
+
+export interface SplitRow {
+  endpoint: string;
+  /** ms of CPU per request. */
+  on: Stat;
+  alwaysOff: Stat;
+  off: Stat;
+  /** always_off − off, round by round: instrumentation hooks and context propagation, with no span recorded. */
+  hooks: Stat;
+  /** on − always_off, round by round: recording the spans, the processors, and exporting them. */
+  recording: Stat;
+  spansPerRequest: number;
+}
+
+/**
+ * Not a lever (the issue asks for 100% sampling): the `always_off` sampler keeps every hook and
+ * context switch of the instrumentations but records and exports nothing, so it splits what tracing
+ * still costs into "instrumenting" and "recording and exporting".
+ */
+export async function split(s: Settings, log: (line: string) => void): Promise<SplitRow[]> {
+  const run = await steady(SPLIT, s.rates, { rounds: s.leverRounds, warmupSeconds: s.warmupSeconds, windowSeconds: s.cpuWindowSeconds }, log);
+  return splitRows(run.windows);
+}
+
+export function splitRows(windows: Window[]): SplitRow[] {
+  return [...new Set(windows.map((w) => w.endpoint))].map((endpoint) => {
+    const of = (name: string) => windows.filter((w) => w.endpoint === endpoint && w.config === name).sort((a, b) => a.round - b.round).map((w) => perRequest(w));
+    const [on, never, off] = SPLIT.map((c) => of(c.name));
+    const spans = windows.filter((w) => w.endpoint === endpoint && w.config === 'on').map((w) => w.spans / w.requests);
+    return {
+      endpoint,
+      on: stat(on),
+      alwaysOff: stat(never),
+      off: stat(off),
+      hooks: stat(never.map((x, i) => x - off[i])),
+      recording: stat(on.map((x, i) => x - never[i])),
+      spansPerRequest: stat(spans).median,
+    };
+  });
+}

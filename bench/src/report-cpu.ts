@@ -1,6 +1,6 @@
 import type { CpuRow, Stat } from './cpu';
 import type { InstrumentationRow } from './instrumentations';
-import type { LeverRow } from './levers';
+import type { LeverRow, SplitRow } from './levers';
 import { isTracing } from './cpuprofile';
 import type { ProfileRow } from './profile';
 import type { Settings } from './settings';
@@ -50,6 +50,23 @@ export function leverSection(rows: LeverRow[], s: Settings): string[] {
         `| ${r.config} | ${r.lever} | ${spread(r.cpu, ms)} | ${spread(r.ratio, times)} | ${r.spansPerRequest.toFixed(1)} | ${r.saves ? spread(r.saves, ms) : ''} | ${r.microsPerSpan ? `${spread(r.microsPerSpan, (n) => n.toFixed(0))} µs` : ''} |`,
       );
     }
+  }
+  return out;
+}
+
+/** on / always_off / off: instrumenting versus recording and exporting. */
+export function splitSection(rows: SplitRow[], s: Settings): string[] {
+  const out: string[] = [];
+  out.push(
+    `**What is left, split** (\`--split\`): today's default at 100% sampling, the same with \`OTEL_TRACES_SAMPLER=always_off\` (every instrumentation hook and context switch still runs; no span is recorded or exported), and off; three stacks loaded in turn at the rates above, ${s.cpuWindowSeconds} s per window, ${s.leverRounds} rounds; ms of CPU per request, median (min–max), differences round by round:`,
+  );
+  out.push('');
+  out.push('| endpoint | on | always_off | off | instrumenting (always_off − off) | recording + exporting (on − always_off) | spans per request |');
+  out.push('| --- | ---: | ---: | ---: | ---: | ---: | ---: |');
+  for (const r of rows) {
+    out.push(
+      `| ${r.endpoint} | ${spread(r.on, ms)} | ${spread(r.alwaysOff, ms)} | ${spread(r.off, ms)} | ${spread(r.hooks, ms)} | ${spread(r.recording, ms)} | ${r.spansPerRequest.toFixed(1)} |`,
+    );
   }
   return out;
 }

@@ -3,11 +3,11 @@ import type { CpuRow } from './cpu';
 import type { DeliveryStep } from './delivery';
 import { highestLossless } from './delivery';
 import type { InstrumentationRow } from './instrumentations';
-import type { LeverRow } from './levers';
+import type { LeverRow, SplitRow } from './levers';
 import type { MicroResult } from './micro';
 import type { Ratio, Round } from './overhead';
 import type { ProfileRow } from './profile';
-import { cpuSection, instrumentationSection, leverSection, profileSection } from './report-cpu';
+import { cpuSection, instrumentationSection, leverSection, profileSection, splitSection } from './report-cpu';
 import type { Settings } from './settings';
 import type { SteadyRun } from './steady';
 
@@ -19,6 +19,7 @@ export interface Results {
   loadAverage: { min: number; mean: number; max: number };
   cpu?: { rows: CpuRow[]; run: SteadyRun };
   levers?: LeverRow[];
+  split?: SplitRow[];
   instrumentations?: { rows: InstrumentationRow[]; headline: CpuRow[] };
   profile?: { rows: ProfileRow[]; dir: string };
   rounds?: Round[];
@@ -47,6 +48,7 @@ export function markdown(r: Results): string {
   out.push(`Shared machine: 1-minute load average ${f1(l.min)}–${f1(l.max)} (mean ${f1(l.mean)}) on ${cpus().length} cores during the run; other jobs' CPU use moves every number here.`);
   if (r.cpu) out.push('', ...cpuSection(r.cpu.rows, s));
   if (r.levers) out.push('', ...leverSection(r.levers, s));
+  if (r.split) out.push('', ...splitSection(r.split, s));
   if (r.instrumentations) out.push('', ...instrumentationSection(r.instrumentations.rows, s));
   if (r.profile) out.push('', ...profileSection(r.profile.rows, r.profile.dir));
   if (r.rounds && r.ratios) out.push('', ...saturated(r.rounds, r.ratios, s));

@@ -4,7 +4,7 @@ import { FakeCollector } from '@tracelab/tracing/testing';
 import { cpu } from './cpu';
 import { delivery } from './delivery';
 import { instrumentations } from './instrumentations';
-import { levers } from './levers';
+import { levers, split } from './levers';
 import { devReadyMillis, exportLatency } from './latency';
 import { micro } from './micro';
 import { overhead, ratios } from './overhead';
@@ -16,7 +16,7 @@ import { settings } from './settings';
 const ROOT = resolve(__dirname, '../..');
 
 /**
- * `npm run bench` (`-- --smoke` for CI, `-- --levers`, `-- --profile`, `-- --instrumentations`, `-- --only cpu,profile`,
+ * `npm run bench` (`-- --smoke` for CI, `-- --levers`, `-- --split`, `-- --profile`, `-- --instrumentations`, `-- --only cpu,profile`,
  * `-- --report results.json` to render a results file again):
  * the measurements in one run, report on stdout and in bench/results.
  */
@@ -52,6 +52,10 @@ async function main(): Promise<void> {
     if (has('levers')) {
       log('before, each lever, after, off…');
       results.levers = await levers(s, log);
+    }
+    if (has('split')) {
+      log('on, always_off, off…');
+      results.split = await split(s, log);
     }
     if (has('instrumentations')) {
       log('each instrumentation left out…');

@@ -1,5 +1,5 @@
 /** The parts of `npm run bench`; `--only a,b` runs a subset, `--levers`, `--profile` and `--instrumentations` add the slow ones. */
-export const PARTS = ['cpu', 'levers', 'saturated', 'delivery', 'latency', 'micro', 'profile', 'instrumentations'] as const;
+export const PARTS = ['cpu', 'levers', 'split', 'saturated', 'delivery', 'latency', 'micro', 'profile', 'instrumentations'] as const;
 export type Part = (typeof PARTS)[number];
 const DEFAULT_PARTS: Part[] = ['cpu', 'saturated', 'delivery', 'latency', 'micro'];
 
@@ -13,7 +13,7 @@ export interface Settings {
   cpuRounds: number;
   /** Seconds of load per CPU window; the next window (another stack) runs while this one's spans drain. */
   cpuWindowSeconds: number;
-  /** Rounds of the lever table (before, each lever, after, off). */
+  /** Rounds of the lever table (before, each lever, after, off) and of the on / always_off / off split. */
   leverRounds: number;
   /** Rounds for the profile and per-instrumentation parts. */
   attributionRounds: number;
@@ -37,6 +37,7 @@ export function settings(argv: string[]): Settings {
   const parts = (only as Part[] | undefined) ?? [
     ...DEFAULT_PARTS,
     ...(argv.includes('--levers') ? (['levers'] as const) : []),
+    ...(argv.includes('--split') ? (['split'] as const) : []),
     ...(argv.includes('--profile') ? (['profile'] as const) : []),
     ...(argv.includes('--instrumentations') ? (['instrumentations'] as const) : []),
   ];
