@@ -87,8 +87,8 @@ export function fromLegacy(trace: LegacyTrace): PlainSpan[] {
 }
 
 /**
- * The trace once the gateway's SERVER span (the last to end) is in and the span count stopped
- * growing. Bounded: Jaeger answering slowly or not at all fails the test with what it had.
+ * The trace once the gateway's SERVER span (the last to end) is in, every span's parent is too, and
+ * the span count stopped growing. Bounded: Jaeger answering slowly or not at all fails the test with what it had.
  */
 export async function waitForTrace(ui: string, traceId: string, timeoutMs = 20_000): Promise<PlainSpan[]> {
   const deadline = Date.now() + timeoutMs;
@@ -96,7 +96,10 @@ export async function waitForTrace(ui: string, traceId: string, timeoutMs = 20_0
   let stableSince = 0;
   while (Date.now() < deadline) {
     const spans = await v3Trace(ui, traceId, Math.max(100, Math.min(5000, deadline - Date.now()))).catch(() => last);
-    const complete = spans.some((s) => s.service === 'gateway' && s.kind === SERVER);
+    // Complete: the gateway's SERVER span is there and no span's parent is missing. Each service
+    // exports on its own timer, so a CLIENT span can reach Jaeger after the SERVER span above it.
+    const ids = new Set(spans.map((s) => s.spanId));
+    const complete = spans.some((s) => s.service === 'gateway' && s.kind === SERVER) && spans.every((s) => !s.parentSpanId || ids.has(s.parentSpanId));
     if (complete && spans.length === last.length) {
       if (Date.now() - stableSince >= 400) return spans;
     } else stableSince = Date.now();
