@@ -1,5 +1,5 @@
 import type { Settings } from './settings';
-import { steady, type Config, type SteadyRun, type Window } from './steady';
+import { endpointsOf, roundsOf, steady, type Config, type SteadyRun, type Window } from './steady';
 
 export interface Stat {
   median: number;
@@ -52,8 +52,8 @@ export async function cpu(s: Settings, log: (line: string) => void): Promise<{ r
 /** `config` against `baseline`, one row per endpoint; rounds pair the two. */
 export function cpuRows(windows: Window[], config: string, baseline: string): CpuRow[] {
   const rows: CpuRow[] = [];
-  for (const endpoint of [...new Set(windows.map((w) => w.endpoint))]) {
-    const of = (name: string) => windows.filter((w) => w.endpoint === endpoint && w.config === name).sort((a, b) => a.round - b.round);
+  for (const endpoint of endpointsOf(windows)) {
+    const of = (name: string) => roundsOf(windows, endpoint, name);
     const on = of(config);
     const off = of(baseline);
     const spans = on.map((w) => w.spans / w.requests);

@@ -1,6 +1,6 @@
 import { cpuRows, OFF, ON, perRequest, stat, type CpuRow } from './cpu';
 import type { Settings } from './settings';
-import { steady, type Config } from './steady';
+import { endpointsOf, roundsOf, steady, type Config } from './steady';
 
 /** The default set, by the short names OTEL_NODE_DISABLED_INSTRUMENTATIONS takes (packages/tracing/src/instrumentations.ts). */
 export const INSTRUMENTATIONS = ['http', 'undici', 'pg', 'pino'];
@@ -25,8 +25,8 @@ export async function instrumentations(s: Settings, log: (line: string) => void)
   const configs = [ON, ...without, OFF];
   const run = await steady(configs, s.rates, { rounds: s.attributionRounds, warmupSeconds: s.warmupSeconds, windowSeconds: s.cpuWindowSeconds }, log);
   const rows: InstrumentationRow[] = [];
-  for (const endpoint of [...new Set(run.windows.map((w) => w.endpoint))]) {
-    const of = (name: string) => run.windows.filter((w) => w.endpoint === endpoint && w.config === name).sort((a, b) => a.round - b.round);
+  for (const endpoint of endpointsOf(run.windows)) {
+    const of = (name: string) => roundsOf(run.windows, endpoint, name);
     const on = of(ON.name);
     for (const config of configs) {
       const ws = of(config.name);

@@ -1,6 +1,6 @@
 import { OFF, perRequest, stat, type Stat } from './cpu';
 import type { Settings } from './settings';
-import { steady, type Config, type Window } from './steady';
+import { endpointsOf, roundsOf, steady, type Config, type Window } from './steady';
 
 const ALL = 'http,undici,pg,pino,nestjs-core,express';
 const DEFAULT_SET = 'http,undici,pg,pino';
@@ -57,8 +57,8 @@ export async function levers(s: Settings, log: (line: string) => void): Promise<
 /** One row per endpoint and configuration, in lever order, off last. */
 export function leverRows(windows: Window[]): LeverRow[] {
   const rows: LeverRow[] = [];
-  for (const endpoint of [...new Set(windows.map((w) => w.endpoint))]) {
-    const of = (name: string) => windows.filter((w) => w.endpoint === endpoint && w.config === name).sort((a, b) => a.round - b.round);
+  for (const endpoint of endpointsOf(windows)) {
+    const of = (name: string) => roundsOf(windows, endpoint, name);
     const off = of(OFF.name);
     let above: Window[] | undefined;
     for (const config of [...LEVERS, { ...OFF, lever: 'tracing off (OTEL_SDK_DISABLED=true)' }]) {
@@ -112,10 +112,9 @@ export async function split(s: Settings, log: (line: string) => void): Promise<S
 }
 
 export function splitRows(windows: Window[]): SplitRow[] {
-  return [...new Set(windows.map((w) => w.endpoint))].map((endpoint) => {
-    const of = (name: string) => windows.filter((w) => w.endpoint === endpoint && w.config === name).sort((a, b) => a.round - b.round).map((w) => perRequest(w));
-    const [on, never, off] = SPLIT.map((c) => of(c.name));
-    const spans = windows.filter((w) => w.endpoint === endpoint && w.config === 'on').map((w) => w.spans / w.requests);
+  return endpointsOf(windows).map((endpoint) => {
+    const [on, never, off] = SPLIT.map((c) => roundsOf(windows, endpoint, c.name).map((w) => perRequest(w)));
+    const spans = roundsOf(windows, endpoint, 'on').map((w) => w.spans / w.requests);
     return {
       endpoint,
       on: stat(on),

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { OFF, ON } from './cpu';
 import { category, readProfile, timeByOwner } from './cpuprofile';
 import type { Settings } from './settings';
-import { steady, type Window } from './steady';
+import { endpointsOf, steady, type Window } from './steady';
 
 export interface ProfileRow {
   endpoint: string;
@@ -34,7 +34,7 @@ export async function profile(s: Settings, dir: string, log: (line: string) => v
   });
   const run = await steady(configs, s.rates, { rounds: s.attributionRounds, warmupSeconds: s.warmupSeconds, windowSeconds: s.cpuWindowSeconds }, log);
   const rows: ProfileRow[] = [];
-  for (const endpoint of [...new Set(run.windows.map((w) => w.endpoint))]) {
+  for (const endpoint of endpointsOf(run.windows)) {
     const perConfig = Object.fromEntries(
       configs.map((c) => [c.name, attribute(join(dir, c.name), run.pids[c.name], run.windows.filter((w) => w.config === c.name && w.endpoint === endpoint))]),
     );

@@ -40,6 +40,16 @@ export interface SteadyRun {
   pids: Record<string, Record<string, number>>;
 }
 
+/** The endpoints the windows cover, in the order they were first loaded. */
+export function endpointsOf(windows: Window[]): string[] {
+  return [...new Set(windows.map((w) => w.endpoint))];
+}
+
+/** One configuration's windows of one endpoint, by round: index i of two configurations is the same round. */
+export function roundsOf(windows: Window[], endpoint: string, config: string): Window[] {
+  return windows.filter((w) => w.endpoint === endpoint && w.config === config).sort((a, b) => a.round - b.round);
+}
+
 // Longer than the batch processor's 5 s delay: a window's spans are all exported, and counted, before it closes.
 const MIN_DRAIN_SECONDS = 6;
 const nowMicros = () => Number(process.hrtime.bigint() / 1000n);
