@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -12,6 +12,7 @@ test('npm run bench --smoke measures every part and writes the Markdown report',
     // Sixteen stack starts (two at once for CPU per request, six for the levers, three for the split, three saturated runs, delivery, latency).
     const r = spawnSync(process.execPath, [join(__dirname, '..', 'dist', 'run.js'), '--smoke', '--levers', '--split', '--out', out], { encoding: 'utf8', timeout: 600_000 });
     assert.equal(r.status, 0, r.stderr);
+    assert.ok(existsSync(join(out, 'smoke.md')), `exit 0 but no report written; the run said:\n${r.stderr}`);
     const report = readFileSync(join(out, 'smoke.md'), 'utf8');
     assert.equal(r.stdout.trim(), report.trim(), 'stdout and the results file hold the same report');
     for (const part of ['**CPU per request**', '**Lever by lever**', '**What is left, split**', '**Saturated throughput**', '**Span delivery**', '**Footprint**', '**Tracing hot path**', 'SMOKE RUN', 'Shared machine: 1-minute load average']) {

@@ -95,7 +95,17 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((error: unknown) => {
-  process.stderr.write(`bench: ${(error as Error).stack ?? String(error)}\n`);
+let finished = false;
+// Node exits with code 0 when nothing is left to wake a pending await: that must not pass for a finished run.
+process.on('beforeExit', () => {
+  if (finished) return;
+  process.stderr.write('bench: the event loop emptied before the run finished (an await that nothing will wake); no report written\n');
   process.exitCode = 1;
+  finished = true;
 });
+main()
+  .catch((error: unknown) => {
+    process.stderr.write(`bench: ${(error as Error).stack ?? String(error)}\n`);
+    process.exitCode = 1;
+  })
+  .finally(() => (finished = true));
