@@ -1,15 +1,53 @@
-// A node:test reporter that emits one JSON object: how many tests passed, failed and were skipped.
+// A node:test reporter that emits one JSON object: how many tests passed, failed and were skipped,
+// and for each skip, the test (or suite) and its reason, for scripts/test-all.mjs to list.
+import { relative } from 'node:path';
+
+const SUITE = 'suite';
+
 export default async function* countReporter(source) {
-  const counts = { passed: 0, failed: 0, skipped: 0 };
+  const counts = { passed: 0, failed: 0, skipped: 0, skips: [] };
+  // Per file: the names of the open suites (for "suite > test") and, per nesting level, how many
+  // failures were counted beneath the suite open there.
+  const files = new Map();
+  const fileState = (file) => {
+    if (!files.has(file)) files.set(file, { names: [], failedBeneath: [] });
+    return files.get(file);
+  };
+  const countFailure = (state, nesting) => {
+    counts.failed++;
+    for (let i = 0; i < nesting; i++) state.failedBeneath[i] = (state.failedBeneath[i] ?? 0) + 1;
+  };
+
   for await (const event of source) {
-    // Suites report too; count leaf tests only.
-    if (event.data?.details?.type === 'suite') continue;
-    if (event.type === 'test:pass') {
-      if (event.data.skip || event.data.todo) counts.skipped++;
-      else counts.passed++;
-    } else if (event.type === 'test:fail') {
-      counts.failed++;
+    const data = event.data;
+    if (!data || (event.type !== 'test:start' && event.type !== 'test:pass' && event.type !== 'test:fail')) continue;
+    const state = fileState(data.file ?? '');
+    if (event.type === 'test:start') {
+      state.names.length = data.nesting;
+      state.names[data.nesting] = data.name;
+      continue;
     }
+    const isSuite = data.details?.type === SUITE;
+    const skipped = event.type === 'test:pass' && (data.skip !== undefined || data.todo !== undefined);
+    if (skipped) {
+      // A skipped suite is one skip: its tests never run and report nothing.
+      counts.skipped++;
+      const reason = data.skip !== undefined ? data.skip : `todo${typeof data.todo === 'string' ? `: ${data.todo}` : ''}`;
+      counts.skips.push({
+        file: data.file ? relative(process.cwd(), data.file) : '',
+        test: [...state.names.slice(0, data.nesting), data.name].join(' > '),
+        reason: typeof reason === 'string' && reason.trim() ? reason.trim() : '(no reason given)',
+      });
+    } else if (isSuite) {
+      // A suite passes or fails through its tests, which are counted; it counts itself only when it
+      // failed with no failed test beneath it (a hook or the describe() body threw).
+      if (event.type === 'test:fail' && !state.failedBeneath[data.nesting]) countFailure(state, data.nesting);
+    } else if (event.type === 'test:pass') {
+      counts.passed++;
+    } else {
+      countFailure(state, data.nesting);
+    }
+    if (isSuite || skipped) state.failedBeneath[data.nesting] = 0;
   }
   yield `${JSON.stringify(counts)}\n`;
 }
