@@ -1,9 +1,10 @@
-# syntax=docker/dockerfile:1
 # One Dockerfile for every app. Build context: the repository root.
 #   docker build --build-arg APP=gateway -t gateway .      (APP: gateway, orders, inventory, loadgen)
 # Every stage up to `build` is the same for all apps, so the four builds (Skaffold's, or
 # `npm run images`) share them from the layer cache: one install and one compile for all apps.
 # Each image then installs its own production dependencies from its own pruned lockfile.
+# No `# syntax=` line: BuildKit would pull that frontend image from Docker Hub, and its built-in
+# frontend already reads everything here (RUN --mount=type=cache included).
 ARG NODE_VERSION=24.21.0
 ARG APP
 

@@ -79,3 +79,18 @@ export function ensureBaseImage(buildah, version = dockerfileNodeVersion()) {
   }
   return { image, made: true, seconds: (Date.now() - began) / 1000 };
 }
+
+/**
+ * The stand-in in Docker's image store: made with buildah if needed (ensureBaseImage), then
+ * `buildah push … docker-daemon:<image>` (about 7 s). For Docker builds of the Dockerfile.
+ */
+export function ensureBaseInDocker(buildah, version = dockerfileNodeVersion()) {
+  const began = Date.now();
+  if (spawnSync('buildah', ['--version'], { stdio: 'ignore' }).status !== 0) {
+    throw new Error('base image: the stand-in is made with buildah, which is not installed (apt-get install buildah debootstrap)');
+  }
+  const { image } = ensureBaseImage(buildah, version);
+  const [cmd, ...flags] = buildah;
+  run(cmd, [...flags, 'push', '--quiet', image, `docker-daemon:${image}`]);
+  return { image, seconds: (Date.now() - began) / 1000 };
+}

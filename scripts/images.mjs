@@ -1,13 +1,14 @@
 // `npm run images [-- <app>…] [--engine docker|buildah] [--dockerfile <path>]`: builds each app's image from the root
 // Dockerfile with whatever this machine has (a Docker engine that answers, else buildah) and
 // prints its size and the size of its layers above the Node base image.
-// With buildah, when the base image is neither stored nor pullable (no registry), it first makes a
-// stand-in under the same name (scripts/base-image.mjs) and says so.
+// When the base image is neither stored nor pullable (no registry), it first makes a stand-in under
+// the same name (scripts/base-image.mjs) with buildah, pushes it into Docker when Docker builds, and
+// says so. Docker builds with BuildKit (the Dockerfile uses RUN --mount).
 import { spawn, spawnSync } from 'node:child_process';
 import { createWriteStream, mkdirSync, readdirSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { dockerfileNodeVersion, ensureBaseImage } from './base-image.mjs';
+import { dockerfileNodeVersion, ensureBaseImage, ensureBaseInDocker } from './base-image.mjs';
 
 const root = new URL('..', import.meta.url).pathname;
 const APPS = readdirSync(join(root, 'apps')).sort();
@@ -57,7 +58,8 @@ function build(engine, buildah, app) {
     : [...buildah.slice(1), 'bud', '--isolation', 'chroot', '--layers', '--force-rm', '--pull=never', '--build-arg', `APP=${app}`, '-t', app, '-f', opts.dockerfile, '.'];
   const began = Date.now();
   return new Promise((resolve) => {
-    const child = spawn(engine === 'docker' ? 'docker' : buildah[0], args, { cwd: root, stdio: ['ignore', 'pipe', 'pipe'] });
+    const env = { ...process.env, DOCKER_BUILDKIT: '1' };
+    const child = spawn(engine === 'docker' ? 'docker' : buildah[0], args, { cwd: root, env, stdio: ['ignore', 'pipe', 'pipe'] });
     const file = createWriteStream(log);
     let text = '';
     for (const stream of [child.stdout, child.stderr]) stream.on('data', (d) => { file.write(d); text = (text + d).slice(-200_000); });
@@ -66,7 +68,7 @@ function build(engine, buildah, app) {
       const seconds = (Date.now() - began) / 1000;
       if (code === 0) return resolve({ app, ok: true, seconds });
       const lines = text.trimEnd().split('\n');
-      const step = [...lines].reverse().find((l) => /STEP \d+\/\d+:|^#\d+ \[/.test(l)) ?? '(no step reached)';
+      const step = [...lines].reverse().find((l) => /STEP \d+\/\d+:|^#\d+ \[|^Step \d+\/\d+ :/.test(l)) ?? '(no step reached)';
       resolve({ app, ok: false, seconds, step: step.trim(), tail: lines.slice(-20).join('\n'), log });
     });
   });
@@ -133,6 +135,20 @@ if (engine === 'buildah') {
     console.log(`images: no registry reachable for ${base}: making a stand-in (debootstrap bookworm + the pinned node binary + npm from the npm registry + this machine's CA bundle)…`);
     const made = ensureBaseImage(buildah);
     console.log(`images: stand-in ${made.image} made in ${made.seconds.toFixed(0)} s`);
+  }
+}
+if (engine === 'docker') {
+  // Docker CLIs from 23 on build with BuildKit only through the buildx plugin; older ones (Debian's
+  // docker.io 20.10) have it built in and use it with DOCKER_BUILDKIT=1.
+  const client = Number(out('docker', ['version', '--format', '{{.Client.Version}}']).split('.')[0]);
+  if (client >= 23 && !ok('docker', ['buildx', 'version'])) {
+    console.error(`images: this docker CLI (${out('docker', ['version', '--format', '{{.Client.Version}}'])}) needs the buildx plugin for BuildKit, which is not installed: install docker-buildx, or put a client with BuildKit built in first on PATH (Debian's docker.io; \`eval "$(npm run -s cluster -- env)"\` does)`);
+    process.exit(1);
+  }
+  if (!ok('docker', ['image', 'inspect', base]) && !ok('docker', ['pull', '--quiet', base], 120_000)) {
+    console.log(`images: no registry reachable for ${base}: making a stand-in with buildah and pushing it into Docker…`);
+    const made = ensureBaseInDocker(buildah);
+    console.log(`images: stand-in ${made.image} in Docker in ${made.seconds.toFixed(0)} s`);
   }
 }
 if (engine === 'buildah') removeLeftovers(buildah);
