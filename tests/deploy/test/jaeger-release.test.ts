@@ -5,7 +5,7 @@ import { before, describe, test, type TestContext } from 'node:test';
 import { parse } from 'yaml';
 import type { ConfigRender, ReleaseRender } from '../src/render';
 import { restrictedViolations } from './support/pod-security';
-import { podLabelsOf, podSpecOf, readYaml, workloads, type Container, type Manifest } from './support/repo';
+import { podLabelsOf, podSpecOf, readYaml, workloads, type Container, type Manifest, type Probe } from './support/repo';
 import { LABELS, objects, renderAll, tracelab, UNSUPPORTED_PLATFORM } from './support/rendered';
 import { loadModels, typeName, unknownFields } from './support/strict-fields';
 import { schemaValidate } from './support/validate';
@@ -61,6 +61,18 @@ describe('Helm release jaeger, rendered from the chart with the values skaffold.
       assert.ok(p, `Service jaeger has no port ${port}`);
       assert.ok(containerPorts.includes(Number(p.targetPort)), `targetPort ${p.targetPort} is no container port`);
     }
+  });
+
+  // tests/jaeger/test/deploy-path.test.ts starts the real binary with these values' arguments and
+  // shows it answers GET /status on 13133 and takes OTLP gRPC on 4317: the rendered chart must use those.
+  test('the chart probes GET /status on 13133 and Service jaeger sends otlp-grpc 4317 to container port 4317', (t) => {
+    if (!needChart(t)) return;
+    const c = container() as Container & { startupProbe?: Probe };
+    const probes = (['livenessProbe', 'readinessProbe', 'startupProbe'] as const).filter((k) => c[k]).map((k) => `${k} ${c[k]!.httpGet?.path}:${c[k]!.httpGet?.port}`);
+    assert.deepEqual(probes, ['livenessProbe /status:13133', 'readinessProbe /status:13133']);
+    const otlp = (find('Service', 'jaeger')!.spec as { ports: Array<{ name?: string; port: number; targetPort: number | string }> }).ports.find((p) => p.name === 'otlp-grpc');
+    assert.deepEqual(otlp && [otlp.port, otlp.targetPort], [4317, 4317], `otlp-grpc: ${JSON.stringify(otlp)}`);
+    assert.ok(c.ports!.some((p) => p.containerPort === 4317), 'the container declares 4317');
   });
 
   test('the jaeger-query Service (from helm-values extraObjects) selects the Deployment\'s pods on 16686', (t) => {
