@@ -1,6 +1,7 @@
 // `npm run dev`: the whole of TraceLab on this machine. Builds, starts embedded PostgreSQL (or uses
 // DATABASE_URL) and the three services with tracing, prints where to look, stops cleanly on Ctrl-C.
-// `npm run dev -- --jaeger` starts a real Jaeger first (scripts/jaeger/local.mjs) and sends the spans there.
+// `npm run dev -- --jaeger` starts a real Jaeger first (scripts/jaeger/local.mjs), with Prometheus beside it
+// for the Monitor tab, and sends the spans there.
 import { spawn, spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -82,7 +83,7 @@ TraceLab is up in ${((Date.now() - began) / 1000).toFixed(1)} s (services ready 
   API        ${stack.urls.gateway}/api/products    docs ${stack.urls.gateway}/docs
   orders     ${stack.urls.orders}    inventory ${stack.urls.inventory}
   traces  →  ${endpoint} (OTLP gRPC)${collectorUp && !jaeger && !printer ? '   Jaeger UI: http://localhost:16686' : ''}
-${jaeger ? jaegerLinks(jaeger.urls.ui) : ''}${printer ? `  no collector was listening, so traces print here as trees ("traces    |"); for the Jaeger UI: \`npm run dev -- --jaeger\`\n` : ''}${collectorUp ? '' : `  no collector answers at ${endpoint}: \`npm run dev -- --jaeger\` starts one, or start Jaeger with\n    docker run --rm -p 16686:16686 -p 4317:4317 jaegertracing/jaeger:2.19.0\n  or deploy to Minikube (README "Run on Minikube"); the services keep running and retry.\n`}
+${jaeger ? jaegerLinks(jaeger.urls.ui) : ''}${printer ? `  no collector was listening, so traces print here as trees ("traces    |"); for the Jaeger UI: \`npm run dev -- --jaeger\`\n` : ''}${collectorUp ? '' : `  no collector answers at ${endpoint}: \`npm run dev -- --jaeger\` starts one, or start Jaeger with\n    docker run --rm -p 16686:16686 -p 4317:4317 jaegertracing/jaeger:2.12.0\n  or deploy to Minikube (README "Run on Minikube"); the services keep running and retry.\n`}
   faults     ${faults || 'none for every request'}; per request: -H 'baggage: tracelab.fault=<name>' (docs/scenarios.md)
 Try: curl -s -XPOST ${stack.urls.gateway}/api/orders -H 'content-type: application/json' -d '{"customerId":"c1","items":[{"sku":"SKU-001","quantity":1}]}'
 Ctrl-C stops everything.`);
@@ -91,7 +92,7 @@ let stopping = false;
 stop = async () => {
   if (stopping) return;
   stopping = true;
-  if (!readerGone) console.log(`\nstopping services and PostgreSQL${jaeger ? ' and Jaeger' : ''}…`);
+  if (!readerGone) console.log(`\nstopping services and PostgreSQL${jaeger ? ` and Jaeger${jaeger.prometheus ? ' and Prometheus' : ''}` : ''}…`);
   await stack.stop();
   await jaeger?.stop();
   printer?.kill('SIGTERM');
@@ -108,6 +109,7 @@ function jaegerLinks(ui) {
   const search = (service) => `${ui}/search?service=${service}`;
   return `  Jaeger UI  ${ui}   (up ${(jaegerReadyAfter / 1000).toFixed(1)} s after \`npm run dev\` began)
     search   ${['gateway', 'orders', 'inventory'].map(search).join('\n             ')}
+    monitor  ${jaeger.prometheus ? `${ui}/monitor   (request rate, error rate, latency per service and operation, from Prometheus at ${jaeger.prometheus.url})` : 'empty: no Prometheus (see the line above)'}
 `;
 }
 

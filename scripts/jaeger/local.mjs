@@ -1,19 +1,30 @@
 // Jaeger for `npm run dev -- --jaeger`: found or built, started on the usual ports with a memory
-// bound and a UI, or one line saying why not and how to get one; local mode then goes on without it.
+// bound and a UI, with Prometheus beside it for the Monitor tab (scripts/prometheus), or one line
+// saying why not and how to get one; local mode then goes on without it.
 import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { buildPrometheus } from '../prometheus/build.mjs';
+import { findPrometheus } from '../prometheus/locate.mjs';
+import { defaultPort as prometheusPort, RETENTION, SCRAPE_INTERVAL, startPrometheus } from '../prometheus/start.mjs';
 import { buildJaeger } from './build.mjs';
 import { findJaeger, uiAssets } from './locate.mjs';
 import { defaultPorts, servesPlaceholder, startJaeger } from './start.mjs';
 
 export const howToGetJaeger = `  get one with any of:
-    docker run --rm -p 16686:16686 -p 4317:4317 -p 4318:4318 jaegertracing/jaeger:2.19.0   (then plain \`npm run dev\`)
+    docker run --rm -p 16686:16686 -p 4317:4317 -p 4318:4318 jaegertracing/jaeger:2.12.0   (then plain \`npm run dev\`)
     JAEGER_BIN=/path/to/jaeger npm run dev -- --jaeger    (release binary, github.com/jaegertracing/jaeger/releases)
     npm run jaeger:build                                  (builds it from its Go module; needs Go)`;
 
 const envPort = (name, fallback) => Number(process.env[name] ?? fallback);
+const SPAN_METRICS_PORT = 8889; // Jaeger's own config-spm.yaml and the chart's Service "span-metrics"
+const prometheusData = fileURLToPath(new URL('../../.tracelab/prometheus', import.meta.url));
 
-/** Resolves the running Jaeger, or undefined after printing why and how. Never throws. */
+/**
+ * Resolves the running Jaeger (its stop() stops Prometheus too), or undefined after printing why and
+ * how. Never throws. Without Prometheus, Jaeger still starts, with an empty Monitor tab and a line saying why.
+ */
 export async function startLocalJaeger({ log = console.log, onLine } = {}) {
+  let prometheus;
   try {
     let found = findJaeger();
     if ('missing' in found && !process.env.JAEGER_BIN && hasGo()) {
@@ -22,6 +33,7 @@ export async function startLocalJaeger({ log = console.log, onLine } = {}) {
       found = findJaeger();
     }
     if ('missing' in found) throw new Error(hasGo() ? found.missing : `${found.missing}, and Go is not installed to build one`);
+    prometheus = await startLocalPrometheus(log);
     const options = {
       bin: found.bin,
       ports: {
@@ -33,6 +45,7 @@ export async function startLocalJaeger({ log = console.log, onLine } = {}) {
       },
       // Bounded like the chart's (helm-values/jaeger.yaml): the oldest traces go first.
       maxTraces: 20000,
+      spm: prometheus ? { port: prometheus.spanMetricsPort, prometheusUrl: prometheus.url } : undefined,
       onLine,
     };
     // Our build serves a placeholder page; a release binary has the UI built in.
@@ -48,9 +61,43 @@ export async function startLocalJaeger({ log = console.log, onLine } = {}) {
       } else uiNote = 'no UI: this binary has none and ../shared/reference/jaeger-ui is absent';
     }
     log(`Jaeger ${found.version ?? ''} from ${found.source} (${found.bin}) up in ${(jaeger.readyAfterMs / 1000).toFixed(1)} s; ${uiNote}`.replace('  ', ' '));
-    return jaeger;
+    const stopJaeger = jaeger.stop;
+    return Object.assign(jaeger, {
+      prometheus,
+      async stop() {
+        await stopJaeger();
+        await prometheus?.stop();
+      },
+    });
   } catch (error) {
+    await prometheus?.stop();
     log(`Jaeger not started: ${error.message}\n${howToGetJaeger}\n  going on without it, exporting to ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT || 'http://localhost:4317'} as plain \`npm run dev\` does.`);
+    return undefined;
+  }
+}
+
+/** Prometheus for the Monitor tab, found or built, or undefined after one line saying why. */
+async function startLocalPrometheus(log) {
+  try {
+    let found = findPrometheus();
+    if ('missing' in found && !process.env.PROMETHEUS_BIN && hasGo()) {
+      log(`${found.missing}; building it for Jaeger's Monitor tab (about 5 min the first time)…`);
+      await buildPrometheus({ log: (line) => log(`  ${line}`) });
+      found = findPrometheus();
+    }
+    if ('missing' in found) throw new Error(hasGo() ? found.missing : `${found.missing}, and Go is not installed to build one`);
+    const spanMetricsPort = envPort('JAEGER_SPAN_METRICS_PORT', SPAN_METRICS_PORT);
+    const started = await startPrometheus({
+      bin: found.bin,
+      port: envPort('PROMETHEUS_PORT', prometheusPort),
+      dataDir: prometheusData,
+      targets: [`127.0.0.1:${spanMetricsPort}`],
+      onLine: (line) => /level=(warn|error)/i.test(line) && log(`prometheus | ${line}`),
+    });
+    log(`Prometheus from ${found.source} (${found.bin}) up in ${(started.readyAfterMs / 1000).toFixed(1)} s at ${started.url}: scrapes Jaeger's span metrics every ${SCRAPE_INTERVAL}, keeps ${RETENTION} in .tracelab/prometheus`);
+    return Object.assign(started, { spanMetricsPort });
+  } catch (error) {
+    log(`Prometheus not started, so Jaeger's Monitor tab stays empty: ${error.message} (\`npm run prometheus:build\` builds it; needs Go)`);
     return undefined;
   }
 }

@@ -6,8 +6,10 @@ import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 export const localConfig = fileURLToPath(new URL('./local.yaml', import.meta.url));
+/** Layered over local.yaml for the Monitor tab: span metrics out on a port, read back from Prometheus. */
+export const spmConfig = fileURLToPath(new URL('./spm.yaml', import.meta.url));
 export const defaultPorts = { otlpGrpc: 4317, otlpHttp: 4318, query: 16686, queryGrpc: 16685, health: 13133 };
-const portNames = { otlpGrpc: 'OTLP gRPC', otlpHttp: 'OTLP HTTP', query: 'UI and query API', queryGrpc: 'query gRPC', health: 'health check' };
+const portNames = { otlpGrpc: 'OTLP gRPC', otlpHttp: 'OTLP HTTP', query: 'UI and query API', queryGrpc: 'query gRPC', health: 'health check', spanMetrics: 'span metrics' };
 
 /** The --set arguments that put every listener of local.yaml on `host` and `ports`. */
 export function endpointArgs(host, ports) {
@@ -21,9 +23,23 @@ export function endpointArgs(host, ports) {
 }
 
 /**
+ * The arguments that add spm.yaml: span metrics served on `host`:`spm.port` (8889 in local mode),
+ * the Monitor tab's queries sent to the Prometheus at `spm.prometheusUrl`.
+ */
+export function spmArgs(host, spm) {
+  return [
+    `--config=${spmConfig}`,
+    `--set=exporters.prometheus.endpoint=${host}:${spm.port}`,
+    `--set=extensions.jaeger_storage.metric_backends.some_metrics_storage.prometheus.endpoint=${spm.prometheusUrl}`,
+  ];
+}
+
+/**
  * @param {{ bin: string, host?: string, ports?: Partial<typeof defaultPorts>, args?: string[], uiAssets?: string,
- *   maxTraces?: number, onLine?: (line: string) => void, readyTimeoutMs?: number, env?: NodeJS.ProcessEnv }} options
- *   `args` replaces the configuration arguments (default: local.yaml, the endpoints, the storage bound).
+ *   maxTraces?: number, spm?: { port: number, prometheusUrl: string }, onLine?: (line: string) => void,
+ *   readyTimeoutMs?: number, env?: NodeJS.ProcessEnv }} options
+ *   `args` replaces the configuration arguments (default: local.yaml, the endpoints, the storage bound,
+ *   and spm.yaml when `spm` is given).
  */
 export async function startJaeger(options) {
   const host = options.host ?? '127.0.0.1';
@@ -32,9 +48,11 @@ export async function startJaeger(options) {
     `--config=${localConfig}`,
     ...endpointArgs(host, ports),
     `--set=extensions.jaeger_storage.backends.some_storage.memory.max_traces=${options.maxTraces ?? 20000}`,
+    ...(options.spm ? spmArgs(host, options.spm) : []),
   ];
   if (!options.args) {
-    for (const [key, port] of Object.entries(ports)) {
+    const listening = options.spm ? { ...ports, spanMetrics: options.spm.port } : ports;
+    for (const [key, port] of Object.entries(listening)) {
       if (!(await portFree(host, port))) throw new Error(`port ${port} (${portNames[key]}) on ${host} is already in use; is another Jaeger running?`);
     }
   }
@@ -67,7 +85,13 @@ export async function startJaeger(options) {
   const jaeger = {
     process: child,
     args,
-    urls: { ui: `http://${localhost(host)}:${ports.query}`, otlpGrpc: `http://${localhost(host)}:${ports.otlpGrpc}`, otlpHttp: `http://${localhost(host)}:${ports.otlpHttp}`, health: healthUrl },
+    urls: {
+      ui: `http://${localhost(host)}:${ports.query}`,
+      otlpGrpc: `http://${localhost(host)}:${ports.otlpGrpc}`,
+      otlpHttp: `http://${localhost(host)}:${ports.otlpHttp}`,
+      health: healthUrl,
+      ...(options.spm ? { spanMetrics: `http://${localhost(host)}:${options.spm.port}/metrics`, prometheus: options.spm.prometheusUrl } : {}),
+    },
     readyAfterMs: 0,
     log: () => [...recent],
     /** SIGTERM, then SIGKILL after 5 s: a Jaeger that hangs on shutdown must not hang the caller. */

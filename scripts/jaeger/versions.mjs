@@ -3,6 +3,7 @@
 // tag, and v1.75.0 is Jaeger v2.12.0, the approved version. Nothing newer is built: v1.76.0 (2.13.0)
 // is served by the module proxy but not approved, and the chart's 2.19.0 exists only as a commit.
 import { fileURLToPath } from 'node:url';
+import { toolPaths } from './go-tool.mjs';
 
 export const root = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -18,9 +19,10 @@ export const candidates = [
   },
 ];
 
-export const cacheDir = `${root}.tracelab/jaeger`;
-/** The binary `npm run jaeger:build` leaves, and a note saying which candidate it is. */
-export const cachedBin = `${cacheDir}/bin/jaeger`;
-export const builtNote = `${cacheDir}/bin/built.json`;
+/**
+ * Where a candidate's binary and its note (which module, which UI) live: the user's cache,
+ * ${XDG_CACHE_HOME:-~/.cache}/tracelab/jaeger/<version>/, shared by every clone on the machine.
+ */
+export const jaegerPaths = (candidate = candidates[0], env = process.env) => toolPaths('jaeger', candidate.jaeger, env);
 /** Jaeger UI release builds, kept outside the repository (../shared/reference/README.md). */
 export const uiRoot = `${root}../shared/reference/jaeger-ui`;
