@@ -1,8 +1,8 @@
-// A stand-in for the official `node:<version>-bookworm-slim` image, for machines that reach no
-// container registry (like the CI machines): Debian bookworm from debootstrap, the Node binary of
-// the pinned `node` package, npm from the npm registry and this machine's CA bundle (npm inside the
-// build goes through a TLS-inspecting proxy here). Test plumbing only: the Dockerfile stays what
-// users build with the real image.
+// Stand-ins for the official `debian:bookworm-slim` and `node:<version>-bookworm-slim` images, for
+// machines that reach no container registry (like the CI machines): Debian bookworm from
+// debootstrap with this machine's CA bundle (npm inside the build goes through a TLS-inspecting
+// proxy here), then the Node binary of the pinned `node` package and npm from the npm registry.
+// Test plumbing only: the Dockerfiles stay what users build with the real images.
 import { spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
@@ -26,8 +26,43 @@ export function dockerfileNodeVersion(dockerfile = join(root, 'Dockerfile')) {
   return m[1];
 }
 
+/** The Debian stand-in's name: what `FROM debian:bookworm-slim` finds (the stand-in images build on it). */
+export const DEBIAN_IMAGE = 'debian:bookworm-slim';
+
 /**
- * Makes `node:<version>-bookworm-slim` in buildah's storage unless it is there already.
+ * Makes `debian:bookworm-slim` in buildah's storage unless it is there: debootstrap's minbase from
+ * Debian's archive (about 26 s) and this machine's CA bundle (NODE_EXTRA_CA_CERTS names it in the
+ * Node image). Returns what it did.
+ */
+export function ensureDebianImage(buildah) {
+  const [cmd, ...flags] = buildah;
+  if (spawnSync(cmd, [...flags, 'inspect', '--type', 'image', DEBIAN_IMAGE], { stdio: 'ignore' }).status === 0) return { image: DEBIAN_IMAGE, made: false };
+  const began = Date.now();
+  // Mode 755: debootstrap's chroot and the image's non-root users must traverse it.
+  mkdirSync('/var/tmp/tracelab', { recursive: true, mode: 0o755 });
+  const container = run(cmd, [...flags, 'from', 'scratch']);
+  try {
+    const rootfs = run(cmd, [...flags, 'mount', container]);
+    run('debootstrap', ['--variant=minbase', 'bookworm', rootfs, 'http://deb.debian.org/debian']);
+    rmSync(join(rootfs, 'var/cache/apt/archives'), { recursive: true, force: true });
+    mkdirSync(join(rootfs, 'var/cache/apt/archives/partial'), { recursive: true });
+    if (existsSync(CA_BUNDLE)) {
+      mkdirSync(join(rootfs, 'etc/ssl/certs'), { recursive: true });
+      copyFileSync(CA_BUNDLE, join(rootfs, CA_BUNDLE));
+    }
+    run(cmd, [...flags, 'umount', container]);
+    run(cmd, [...flags, 'config', '--cmd', 'bash', '--created-by', 'scripts/base-image.mjs (stand-in)', container]);
+    run(cmd, [...flags, 'commit', '--rm', container, DEBIAN_IMAGE]);
+  } catch (err) {
+    spawnSync(cmd, [...flags, 'rm', container], { stdio: 'ignore' });
+    throw err;
+  }
+  return { image: DEBIAN_IMAGE, made: true, seconds: (Date.now() - began) / 1000 };
+}
+
+/**
+ * Makes `node:<version>-bookworm-slim` in buildah's storage unless it is there already: the Debian
+ * stand-in, the Node binary of the pinned `node` package, npm from the npm registry.
  * `buildah` is the command prefix (storage flags included). Returns what it did, for one line of output.
  */
 export function ensureBaseImage(buildah, version = dockerfileNodeVersion()) {
@@ -42,17 +77,12 @@ export function ensureBaseImage(buildah, version = dockerfileNodeVersion()) {
   if (!npmVersion) throw new Error('base image: package.json has no packageManager "npm@<version>"');
 
   const began = Date.now();
-  // Mode 755: debootstrap's chroot and the image's non-root users must traverse it.
-  mkdirSync('/var/tmp/tracelab', { recursive: true, mode: 0o755 });
+  ensureDebianImage(buildah);
   const work = mkdtempSync('/var/tmp/tracelab/base-');
   chmodSync(work, 0o755);
-  const container = run(cmd, [...flags, 'from', 'scratch']);
+  const container = run(cmd, [...flags, 'from', '--pull=never', DEBIAN_IMAGE]);
   try {
     const rootfs = run(cmd, [...flags, 'mount', container]);
-    run('debootstrap', ['--variant=minbase', 'bookworm', rootfs, 'http://deb.debian.org/debian']);
-    rmSync(join(rootfs, 'var/cache/apt/archives'), { recursive: true, force: true });
-    mkdirSync(join(rootfs, 'var/cache/apt/archives/partial'), { recursive: true });
-
     copyFileSync(nodeBinary, join(rootfs, 'usr/local/bin/node'));
     chmodSync(join(rootfs, 'usr/local/bin/node'), 0o755);
     const tarball = run('npm', ['pack', `npm@${npmVersion}`, '--pack-destination', work, '--silent'], { cwd: work }).split('\n').at(-1);
@@ -63,11 +93,7 @@ export function ensureBaseImage(buildah, version = dockerfileNodeVersion()) {
     symlinkSync('../lib/node_modules/npm/bin/npx-cli.js', join(rootfs, 'usr/local/bin/npx'));
 
     const env = ['--env', `NODE_VERSION=${version}`];
-    if (existsSync(CA_BUNDLE)) {
-      mkdirSync(join(rootfs, 'etc/ssl/certs'), { recursive: true });
-      copyFileSync(CA_BUNDLE, join(rootfs, CA_BUNDLE));
-      env.push('--env', `NODE_EXTRA_CA_CERTS=${CA_BUNDLE}`);
-    }
+    if (existsSync(CA_BUNDLE)) env.push('--env', `NODE_EXTRA_CA_CERTS=${CA_BUNDLE}`);
     run(cmd, [...flags, 'umount', container]);
     run(cmd, [...flags, 'config', ...env, '--cmd', 'node', '--created-by', 'scripts/base-image.mjs (stand-in)', container]);
     run(cmd, [...flags, 'commit', '--rm', container, image]);
@@ -81,15 +107,16 @@ export function ensureBaseImage(buildah, version = dockerfileNodeVersion()) {
 }
 
 /**
- * The stand-in in Docker's image store: made with buildah if needed (ensureBaseImage), then
- * `buildah push … docker-daemon:<image>` (about 7 s). For Docker builds of the Dockerfile.
+ * A stand-in in Docker's image store: made with buildah if needed (`make`: ensureBaseImage by
+ * default, or ensureDebianImage), then `buildah push … docker-daemon:<image>` (about 7 s), for
+ * Docker builds that start FROM it.
  */
-export function ensureBaseInDocker(buildah, version = dockerfileNodeVersion()) {
+export function ensureBaseInDocker(buildah, make = ensureBaseImage) {
   const began = Date.now();
   if (spawnSync('buildah', ['--version'], { stdio: 'ignore' }).status !== 0) {
     throw new Error('base image: the stand-in is made with buildah, which is not installed (apt-get install buildah debootstrap)');
   }
-  const { image } = ensureBaseImage(buildah, version);
+  const { image } = make(buildah);
   const [cmd, ...flags] = buildah;
   run(cmd, [...flags, 'push', '--quiet', image, `docker-daemon:${image}`]);
   return { image, seconds: (Date.now() - began) / 1000 };
