@@ -1,0 +1,96 @@
+import { criticalShare } from '../critical-path';
+import { type Occurrence, type Span, type Trace } from '../model';
+import { dbNamespace, dbStatement, dbSystem, isDb, peerHost } from '../semconv';
+import { isTransactionControl, shortStatement, statementShape, takesRowLocks } from '../sql';
+import { fmt, ms, type Detector } from './context';
+
+interface Lock {
+  span: Span;
+  trace: Trace;
+  /** When its transaction released the lock: its sibling COMMIT/ROLLBACK's end, else its parent's end. */
+  releaseUs: number;
+}
+
+/**
+ * Row-locking statements (FOR UPDATE, UPDATE, DELETE) of one shape against one database, across
+ * concurrent traces, that form a queue: each waiter asked while the one before still held the lock,
+ * and finished only once that one's transaction released it. A queue needs `lockWait.minWaiters`
+ * waiters that each waited at least `lockWait.minWaitMs`.
+ */
+export const lockWait: Detector = ({ traces, thresholds, explained }) => {
+  const { minWaiters, minWaitMs, grantSlackMs } = thresholds.lockWait;
+  const slackUs = grantSlackMs * 1000;
+  const groups = new Map<string, Lock[]>();
+  for (const trace of traces) {
+    for (const s of trace.spans) {
+      const sql = isDb(s) ? dbStatement(s) : undefined;
+      if (!sql) continue;
+      const shape = statementShape(sql);
+      if (!takesRowLocks(shape)) continue;
+      const key = `${dbSystem(s) ?? ''}|${peerHost(s) ?? ''}|${dbNamespace(s) ?? ''}|${shape}`;
+      groups.set(key, [...(groups.get(key) ?? []), { span: s, trace, releaseUs: releaseOf(s) }]);
+    }
+  }
+  const found: Occurrence[] = [];
+  for (const locks of groups.values()) {
+    if (locks.length < minWaiters + 1) continue;
+    locks.sort((a, b) => a.span.endUs - b.span.endUs);
+    // Each lock's holder: the lock of another trace that still held the rows when it asked, and whose
+    // release it was granted on (its own end follows that release within the slack).
+    const holderOf = new Map<Lock, Lock>();
+    for (let i = 1; i < locks.length; i++) {
+      const b = locks[i];
+      let best: Lock | undefined;
+      for (let j = i - 1; j >= 0; j--) {
+        const a = locks[j];
+        if (a.trace === b.trace || a.span.startUs > b.span.startUs || b.span.startUs >= a.releaseUs) continue;
+        // Under CPU pressure the waiter may resume a little before the holder's COMMIT span ends (the
+        // server released the rows before the holder's client read the answer) or well after: the
+        // slack grows with the wait, a tenth of it, never under grantSlackMs.
+        const slack = Math.max(slackUs, (b.span.endUs - b.span.startUs) / 10);
+        const grantedAfter = b.span.endUs - a.releaseUs;
+        if (grantedAfter < -slack || grantedAfter > slack) continue;
+        if (!best || Math.abs(grantedAfter) < Math.abs(b.span.endUs - best.releaseUs)) best = a;
+      }
+      if (best && ms(Math.min(b.span.endUs, best.releaseUs) - b.span.startUs) >= minWaitMs) holderOf.set(b, best);
+    }
+    // A queue: waiter k waited for waiter k-1, who waited for the one before, down to a holder.
+    const queues: Lock[][] = [];
+    const inQueue = new Set<Lock>();
+    for (const tail of [...locks].reverse()) {
+      if (inQueue.has(tail) || !holderOf.has(tail)) continue;
+      const queue: Lock[] = [];
+      for (let w: Lock | undefined = tail; w && holderOf.has(w) && !inQueue.has(w); w = holderOf.get(w)) queue.unshift(w);
+      if (queue.length < minWaiters) continue;
+      queue.forEach((w) => inQueue.add(w));
+      queues.push(queue);
+    }
+    for (const queue of queues) {
+      const waits = queue.map((w) => Math.min(w.span.endUs, holderOf.get(w)!.releaseUs) - w.span.startUs);
+      const shares = queue.map((w) => criticalShare(w.trace, [w.span]));
+      const sql = dbStatement(queue[0].span)!;
+      const occurrence: Occurrence = {
+        kind: 'lock-wait',
+        traceIds: [...new Set(queue.map((w) => w.trace.traceId))],
+        spanIds: queue.map((w) => w.span.spanId),
+        costMs: ms(waits.reduce((a, b) => a + b, 0)),
+        criticalPathShare: shares.reduce((a, b) => a + b, 0) / shares.length,
+        where: `${dbSystem(queue[0].span) ?? 'db'}: ${shortStatement(statementShape(sql))}`,
+        hint: 'hold the row lock for less time: do slow work before taking it or after COMMIT, keep the transaction short, or spread hot rows',
+        evidence: [`a queue of ${queue.length} transactions, each granted the rows when the one before committed: waits ${waits.map((w) => fmt(ms(w))).join(' / ')}`],
+      };
+      for (const w of queue) explained.set(w.span, occurrence);
+      found.push(occurrence);
+    }
+  }
+  return found;
+};
+
+function releaseOf(lock: Span): number {
+  const siblings = lock.parent?.children ?? [];
+  const end = siblings.find((s) => s.startUs >= lock.endUs && isDb(s) && /^\s*(COMMIT|ROLLBACK|END)\b/i.test(dbStatement(s) ?? s.name));
+  if (end) return end.endUs;
+  // Autocommit (no transaction spans): the lock is released when the statement ends.
+  const inTransaction = siblings.some((s) => s.startUs <= lock.startUs && isDb(s) && isTransactionControl(statementShape(dbStatement(s) ?? '')));
+  return inTransaction ? (lock.parent?.endUs ?? lock.endUs) : lock.endUs;
+}

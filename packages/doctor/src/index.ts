@@ -1,0 +1,12 @@
+export { analyse, type Analysis } from './analyse';
+export { criticalPath, criticalShare } from './critical-path';
+export { InputError } from './errors';
+export { readFiles } from './input/files';
+export { getJaegerTrace, searchJaeger, type JaegerQuery } from './input/jaeger';
+export { readOtlp } from './input/otlp';
+export { FINDING_KINDS, type Finding, type FindingKind, type Span, type Trace } from './model';
+export { jsonReport } from './report/json';
+export { textReport } from './report/text';
+export { runCli, USAGE } from './cli';
+export { statementShape } from './sql';
+export { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds';
