@@ -15,7 +15,9 @@ describe('one trace across gateway → orders → inventory, exported over OTLP 
 
   before(async () => {
     await collector.start();
-    stack = await startTestStack(collector.endpoint, { LOG_LEVEL: 'info' }, { onLine: (service, line) => logs.push({ service, line }) });
+    // Injection stays disabled at the gateway, the only service callers reach; see the baggage test.
+    const witness = { TRACELAB_FAULT_INJECTION: 'true' };
+    stack = await startTestStack(collector.endpoint, { LOG_LEVEL: 'info' }, { serviceEnv: { orders: witness, inventory: witness }, onLine: (service, line) => logs.push({ service, line }) });
     api = stack.urls.gateway;
     console.log(`stack ready in ${stack.readyAfterMillis} ms`);
   });
@@ -134,11 +136,25 @@ describe('one trace across gateway → orders → inventory, exported over OTLP 
     assert.equal(rows[0].n, 0, 'no order is left pending after inventory failed');
   });
 
-  test('per-request faults are ignored when injection is disabled: the gateway drops the baggage entry', async () => {
+  // The gateway runs with injection disabled (the default); orders and inventory accept faults from
+  // baggage, so they witness what reaches them: an entry that got through would be noted on their
+  // SERVER span as tracelab.fault.requested, and the exception fault would fire in orders.
+  test('per-request faults are ignored when injection is disabled: the gateway drops the baggage entry, so orders and inventory never receive it', async () => {
     const placed = await post('/api/orders', { customerId: CUSTOMER, items: [{ sku: 'SKU-005', quantity: 1 }] });
-    const res = await fetch(`${api}/api/orders/${placed.body.id}`, { headers: { baggage: 'tracelab.fault=exception,tracelab.user=u1' } });
-    assert.equal(res.status, 200, 'the exception fault did not fire');
+    assert.equal(placed.res.status, 201, JSON.stringify(placed.body));
+    const baggage = 'tracelab.fault=exception,tracelab.user=u1';
+
+    // The witness works: the same entry sent straight to orders is received and acted on.
+    const direct = await fetch(`${stack.urls.orders}/orders/${placed.body.id}`, { headers: { baggage } });
+    const received = findSpan(await traceIn(collector, traceIdOf(direct), { service: 'orders' }), { service: 'orders', kind: SpanKind.SERVER });
+    assert.equal(received.attributes['tracelab.fault.requested'], 'exception', 'orders notes a fault entry that reaches it');
+
+    const res = await fetch(`${api}/api/orders/${placed.body.id}`, { headers: { baggage } });
+    assert.equal(res.status, 200, `the exception fault did not fire: ${await res.clone().text()}`);
     const spans = await traceOf(traceIdOf(res));
+    const downstream = spans.filter((s) => s.service !== 'gateway' && s.kind === SpanKind.SERVER);
+    assert.ok(downstream.some((s) => s.service === 'orders'), `the order view reached orders: ${spans.map((s) => `${s.service} ${s.name}`).join(', ')}`);
+    for (const span of downstream) assert.equal(span.attributes['tracelab.fault.requested'], undefined, `${span.service} ${span.name} received the fault entry`);
     assert.ok(spans.every((s) => s.attributes['tracelab.fault'] === undefined && s.attributes['tracelab.fault.requested'] === undefined));
     assert.deepEqual(errorSpans(spans), []);
   });
