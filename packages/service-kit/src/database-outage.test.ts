@@ -41,7 +41,7 @@ describe('a pool survives PostgreSQL going away and coming back', () => {
       await c.query('SELECT 1');
     });
     const module = new DatabaseModule(pool, [{ id: '001-slow', sql: 'SELECT pg_sleep(2)' }]);
-    const migrating = module.onModuleInit();
+    const migrating = module.migrateUntilDone();
     await new Promise((r) => setTimeout(r, 300));
 
     await db.stop();

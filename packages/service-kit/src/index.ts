@@ -9,6 +9,7 @@ export { ErrorsFilter, RETRY_AFTER_SECONDS, type ErrorBody } from './errors.filt
 export { JSON_TOO_DEEP, limitJsonDepth } from './json-body';
 export { HealthController, healthModule, READINESS_CHECKS, type ReadinessCheck } from './health.controller';
 export { loggingModule } from './logging';
-export { DATABASE_READINESS, DatabaseModule, PG_POOL, type DatabaseModuleOptions } from './database.module';
+export { DATABASE_READINESS, DATABASE_SCHEMA, DatabaseModule, PG_POOL, type DatabaseModuleOptions } from './database.module';
+export { SchemaGuard, SchemaState } from './schema';
 export { httpError } from './client-errors';
 export * from './faults';

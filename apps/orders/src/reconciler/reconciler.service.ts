@@ -1,4 +1,5 @@
 import { Inject, Injectable, Logger, type OnApplicationBootstrap, type OnApplicationShutdown } from '@nestjs/common';
+import { DATABASE_SCHEMA, type SchemaState } from '@tracelab/service-kit';
 import { TraceService } from '@tracelab/tracing';
 import { ORDERS_CONFIG, type OrdersConfig } from '../config';
 import { InventoryClient } from '../inventory/inventory.client';
@@ -26,20 +27,27 @@ export class ReconcilerService implements OnApplicationBootstrap, OnApplicationS
   private readonly logger = new Logger('Reconciler');
   private timer?: NodeJS.Timeout;
   private running?: Promise<unknown>;
+  private stopped = false;
 
   constructor(
     @Inject(ORDERS_CONFIG) private readonly config: OrdersConfig,
     private readonly orders: OrdersRepository,
     private readonly inventory: InventoryClient,
     private readonly trace: TraceService,
+    @Inject(DATABASE_SCHEMA) private readonly schema: SchemaState,
   ) {}
 
   onApplicationBootstrap(): void {
-    this.tick();
-    this.timer = setInterval(() => this.tick(), this.config.RECONCILE_INTERVAL_MS).unref();
+    // The first pass once the tables exist: the service listens before its migrations have run.
+    void this.schema.ready.then(() => {
+      if (this.stopped) return;
+      this.tick();
+      this.timer = setInterval(() => this.tick(), this.config.RECONCILE_INTERVAL_MS).unref();
+    });
   }
 
   async onApplicationShutdown(): Promise<void> {
+    this.stopped = true;
     clearInterval(this.timer);
     await this.running;
   }
