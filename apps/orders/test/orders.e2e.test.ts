@@ -39,6 +39,8 @@ describe('orders on real PostgreSQL, with a scripted inventory', () => {
     app = await createService(AppModule.forRoot(config), { bodyLimitBytes: config.BODY_LIMIT_BYTES });
     await app.listen(0, '127.0.0.1');
     url = await app.getUrl();
+    // Ready once its migrations have run (the service may listen before they have); 30 s at most.
+    for (let i = 0; i < 300 && (await fetch(`${url}/health/ready`)).status !== 200; i++) await new Promise((r) => setTimeout(r, 100));
   });
   beforeEach(() => (calls.length = 0));
   after(async () => {
@@ -139,7 +141,7 @@ describe('orders on real PostgreSQL, with a scripted inventory', () => {
     await c.end();
   });
 
-  test('two reconcilers at once (two replicas) settle each order once: SKIP LOCKED', async () => {
+  test('two reconcilers at once (two replicas) settle each order once', async () => {
     const c = new Client({ connectionString: db.urlFor('orders') });
     await c.connect();
     const ids = Array.from({ length: 6 }, (_, i) => `b0000000-0000-4000-8000-00000000000${i}`);
@@ -150,6 +152,39 @@ describe('orders on real PostgreSQL, with a scripted inventory', () => {
     assert.equal(a.confirmed + b.confirmed, ids.length, `${JSON.stringify(a)} ${JSON.stringify(b)}`);
     assert.equal(calls.filter((x) => x.startsWith('GET /reservations/')).length, ids.length, 'each order asked about once');
     await c.query("DELETE FROM orders WHERE customer_id = 'c-replicas'");
+    await c.end();
+  });
+
+  // A plain FOR UPDATE would wait for the held row instead: the pass would not return until the
+  // holder commits, which here is only after the pass returned (or the 5 s deadline failed it).
+  test('SKIP LOCKED: a reconcile pass passes over an order another transaction holds, and returns while it is still held', async () => {
+    const c = new Client({ connectionString: db.urlFor('orders') });
+    const holder = new Client({ connectionString: db.urlFor('orders') });
+    await Promise.all([c.connect(), holder.connect()]);
+    const [held, free] = ['c0000000-0000-4000-8000-000000000001', 'c0000000-0000-4000-8000-000000000002'];
+    for (const id of [held, free]) await c.query("INSERT INTO orders (id, customer_id, status, created_at) VALUES ($1, 'c-skip-locked', 'pending', now() - interval '1 minute')", [id]);
+    inventoryBehaviour = (_path, method) => (method === 'DELETE' ? { status: 404 } : { status: 200, body: {} });
+    await holder.query('BEGIN');
+    await holder.query('SELECT id FROM orders WHERE id = $1 FOR UPDATE', [held]);
+    const pass = app.get(ReconcilerService).reconcile();
+    let deadline: NodeJS.Timeout | undefined;
+    try {
+      const outcome = await Promise.race([
+        pass.then((result) => ({ result })),
+        new Promise<{ blocked: true }>((r) => (deadline = setTimeout(() => r({ blocked: true }), 5000))),
+      ]);
+      assert.ok('result' in outcome, 'the pass was still waiting for the held row after 5 s: it locks without SKIP LOCKED');
+      assert.deepEqual(outcome.result, { found: 1, confirmed: 1, rejected: 0, leftPending: 0 }, 'only the order nobody holds');
+      assert.deepEqual(calls, [`GET /reservations/${free}`], 'inventory was asked about the free order only');
+      const { rows } = await c.query("SELECT id, status FROM orders WHERE customer_id = 'c-skip-locked' ORDER BY id");
+      assert.deepEqual(rows, [{ id: held, status: 'pending' }, { id: free, status: 'confirmed' }]);
+    } finally {
+      clearTimeout(deadline);
+      await holder.query('COMMIT');
+      await pass.catch(() => undefined);
+      await holder.end();
+    }
+    await c.query("DELETE FROM orders WHERE customer_id = 'c-skip-locked'");
     await c.end();
   });
 });
