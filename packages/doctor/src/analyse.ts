@@ -9,12 +9,14 @@ import { retries } from './detectors/retries';
 import { sequentialCalls } from './detectors/sequential-calls';
 import { slowQuery } from './detectors/slow-query';
 import { groupFindings } from './group';
-import type { Finding, Span } from './model';
+import type { Finding, Occurrence, Span } from './model';
 import { DEFAULT_THRESHOLDS, type Thresholds } from './thresholds';
 import { assembleTraces } from './trace';
 
 export interface Analysis {
   findings: Finding[];
+  /** Every occurrence before grouping (one per trace, or per lock queue). */
+  occurrences: Occurrence[];
   traces: number;
   spans: number;
   /** What the input lacked or had to be repaired (partial traces, clocks), counted across traces. */
@@ -34,5 +36,5 @@ export function analyse(spans: Span[], thresholds: Thresholds = DEFAULT_THRESHOL
   const counts = new Map<string, number>();
   for (const t of traces) for (const n of t.notes) counts.set(n, (counts.get(n) ?? 0) + 1);
   const notes = [...counts].map(([note, n]) => `${n} trace(s) ${note}`);
-  return { findings: groupFindings(occurrences), traces: traces.length, spans: spans.length, notes, elapsedMs: performance.now() - started };
+  return { findings: groupFindings(occurrences), occurrences, traces: traces.length, spans: spans.length, notes, elapsedMs: performance.now() - started };
 }

@@ -43,7 +43,7 @@ export const lockWait: Detector = ({ traces, thresholds, explained }) => {
       let best: Lock | undefined;
       for (let j = i - 1; j >= 0; j--) {
         const a = locks[j];
-        if (a.trace === b.trace || a.span.startUs > b.span.startUs || b.span.startUs >= a.releaseUs) continue;
+        if (a.trace === b.trace || b.span.startUs >= a.releaseUs) continue;
         // Under CPU pressure the waiter may resume a little before the holder's COMMIT span ends (the
         // server released the rows before the holder's client read the answer) or well after: the
         // slack grows with the wait, a tenth of it, never under grantSlackMs.

@@ -9,9 +9,10 @@ export const isPoolCheckout = (s: Span) => !dbStatement(s) && /pool[._ -]?(conne
 /**
  * Time spent waiting for a database connection. Evidence, in order of preference:
  * - checkout spans (`pg-pool.connect`, …) when the instrumentation makes them: their time in a trace;
- * - without them, the uninstrumented gap between a span's start and its first DB child, when at
- *   least `pool.minConcurrent` concurrent traces of the same operation show such a gap: one request
- *   alone waiting is slow code, many at once waiting is a queue for connections.
+ * - without them, the uninstrumented gap between a span's start and its first DB child, when it
+ *   ends as another request's query ends (a connection given back) and such waits chain across at
+ *   least `poolWait.minConcurrent` requests: one request alone waiting is slow code, a chain of
+ *   requests each starting when the one before gave its connection back is a queue for the pool.
  */
 export const poolWait: Detector = ({ traces, thresholds, explained }) => {
   const { minWaitMs, minShare, minConcurrent } = thresholds.poolWait;
@@ -42,16 +43,30 @@ export const poolWait: Detector = ({ traces, thresholds, explained }) => {
       if (gapUs !== undefined && ms(gapUs) >= minWaitMs) withoutCheckouts.push({ trace, parent, gapUs });
     }
   }
-  // Without checkout spans: gaps of one operation that overlap in time across traces.
-  const byOperation = new Map<string, typeof withoutCheckouts>();
-  for (const g of withoutCheckouts) {
-    const key = `${g.parent.service}|${g.parent.name}`;
-    byOperation.set(key, [...(byOperation.get(key) ?? []), g]);
-  }
-  for (const gaps of byOperation.values()) {
+  // Without checkout spans: a queue, as for locks. A request's wait ends when another request of the
+  // same service gives a connection back (one of its queries ends); a queue is a chain of such waits.
+  const { grantSlackMs } = thresholds.lockWait;
+  const byService = new Map<string, typeof withoutCheckouts>();
+  for (const g of withoutCheckouts) byService.set(g.parent.service, [...(byService.get(g.parent.service) ?? []), g]);
+  for (const [service, gaps] of byService) {
+    const queries = traces.flatMap((t) => t.spans.filter((s) => s.service === service && isDb(s)).map((s) => ({ trace: t, span: s })));
+    const heldBy = new Map<(typeof gaps)[number], Trace>();
     for (const g of gaps) {
-      const concurrent = gaps.filter((o) => o.trace !== g.trace && o.parent.startUs < g.parent.startUs + g.gapUs && g.parent.startUs < o.parent.startUs + o.gapUs).length + 1;
-      if (concurrent < minConcurrent) continue;
+      const firstQuery = g.parent.children.find((c) => isDb(c))!;
+      const slack = Math.max(grantSlackMs * 1000, g.gapUs / 10);
+      const release = queries.find((q) => q.trace !== g.trace && q.span.endUs > g.parent.startUs && Math.abs(firstQuery.startUs - q.span.endUs) <= slack);
+      if (release) heldBy.set(g, release.trace);
+    }
+    // Chains: the request that released the connection was itself waiting for one.
+    const waiting = new Map([...heldBy.keys()].map((g) => [g.trace, g]));
+    for (const g of heldBy.keys()) {
+      let length = 1;
+      const seen = new Set([g.trace]);
+      for (let t = heldBy.get(g); t && waiting.has(t) && !seen.has(t); t = heldBy.get(waiting.get(t)!)) {
+        seen.add(t);
+        length++;
+      }
+      if (length < minConcurrent) continue;
       const share = g.trace.criticalPathUs ? Math.min(1, g.gapUs / g.trace.criticalPathUs) : 0;
       if (share < minShare) continue;
       found.push({
@@ -60,9 +75,9 @@ export const poolWait: Detector = ({ traces, thresholds, explained }) => {
         spanIds: [g.parent.spanId],
         costMs: ms(g.gapUs),
         criticalPathShare: share,
-        where: `${g.parent.service}: ${g.parent.name} (before its first query)`,
+        where: `${service}: ${g.parent.name} (before its first query)`,
         hint: 'the pool has fewer connections than concurrent requests need: raise its size (within the database\'s max_connections), or hold connections for less time',
-        evidence: [`evidence: no checkout spans; ${fmt(ms(g.gapUs))} with no span before the first query, ${concurrent} concurrent requests of the same operation waiting alike`],
+        evidence: [`evidence: no checkout spans; ${fmt(ms(g.gapUs))} with no span before the first query, which started as another request's query ended, in a queue of ${length} requests waiting alike`],
       });
     }
   }
