@@ -11,18 +11,36 @@ import {
   type ResourceDetector,
 } from '@opentelemetry/resources';
 import type { ResolvedConfig } from './config';
+import { hostIpDetector } from './host-ip';
 
-/** Command lines can carry secrets (tokens passed as flags), so they never reach a span's resource. */
-const processWithoutCommandLine: ResourceDetector = {
+/**
+ * processDetector's attributes, minus what can carry secrets or name a person: the command line
+ * (tokens passed as flags), `process.command` and `process.executable.path` (paths under a home
+ * directory) and `process.owner` (a login name).
+ */
+const PROCESS_ATTRIBUTES = ['process.pid', 'process.executable.name', 'process.runtime.name', 'process.runtime.version', 'process.runtime.description'];
+const processWithoutPersonalData: ResourceDetector = {
   detect(config) {
-    const detected = processDetector.detect(config);
-    const { 'process.command_args': _args, 'process.command_line': _line, ...attributes } = detected.attributes ?? {};
-    return { ...detected, attributes };
+    const detected = processDetector.detect(config).attributes ?? {};
+    return { attributes: Object.fromEntries(Object.entries(detected).filter(([key]) => PROCESS_ATTRIBUTES.includes(key))) };
   },
 };
 
-/** envDetector reads OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES. */
-export const resourceDetectors: ResourceDetector[] = [envDetector, serviceInstanceIdDetector, hostDetector, osDetector, processWithoutCommandLine];
+/**
+ * What a span says of where it ran: host (`host.name`, `host.id` from /etc/machine-id, `host.arch`),
+ * `ip` (the host's address, which Jaeger's UI needs to tell hosts apart: host-ip.ts), OS
+ * (`os.type`, `os.version`), process (`process.pid`, `process.executable.name`, `process.runtime.*`)
+ * and `service.instance.id`. A later detector wins over an earlier one, so envDetector
+ * (OTEL_SERVICE_NAME, OTEL_RESOURCE_ATTRIBUTES) comes last and can set any of them.
+ */
+export const resourceDetectors: ResourceDetector[] = [
+  serviceInstanceIdDetector,
+  hostDetector,
+  hostIpDetector,
+  osDetector,
+  processWithoutPersonalData,
+  envDetector,
+];
 
 /**
  * Lowest-priority attributes: OTEL_SERVICE_NAME and OTEL_RESOURCE_ATTRIBUTES override them, which is
