@@ -1,0 +1,117 @@
+// `npm run cluster -- up | down | status | env | build | smoke`: a single-node Kubernetes on this
+// machine from parts built here (see README.md in this folder). One ✓ line per step.
+import { closeSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { DIRS, DOCKER_CLIENT, KUBECONFIG, STATE } from './config.mjs';
+import { setKubectl } from './lib/kube.mjs';
+import { Fault, pidAlive } from './lib/proc.mjs';
+import { checkGo, checkPorts, nodeIp, unsupported } from './preflight.mjs';
+import { DOCKER_HOST } from './steps/docker.mjs';
+import { STEPS } from './steps/index.mjs';
+import { bin, buildAll, crictl, skaffold } from './tools/index.mjs';
+import { kubeCli } from './tools/kube-cli.mjs';
+
+const USAGE = 'usage: npm run cluster -- up | down | status | env | build | smoke';
+const LOCK = join(STATE, 'cluster.lock');
+const seconds = (t) => `${((Date.now() - t) / 1000).toFixed(1)} s`;
+
+/** One `up`/`down` at a time per checkout; a lock left by a killed run is taken over. */
+function lock() {
+  mkdirSync(STATE, { recursive: true });
+  for (let i = 0; i < 2; i++) {
+    try {
+      closeSync(openSync(LOCK, 'wx'));
+      writeFileSync(LOCK, String(process.pid));
+      return () => rmSync(LOCK, { force: true });
+    } catch {
+      const holder = Number(readFileSync(LOCK, 'utf8'));
+      if (holder && pidAlive(holder)) throw new Fault(`another \`npm run cluster\` (pid ${holder}) is working on this cluster; wait for it`);
+      rmSync(LOCK, { force: true });
+    }
+  }
+  throw new Fault(`could not take ${LOCK}`);
+}
+
+async function up() {
+  const began = Date.now();
+  checkGo();
+  checkPorts(STEPS);
+  const ctx = { nodeIp: nodeIp(), log: (l) => console.log(l) };
+  for (const step of STEPS) {
+    const t = Date.now();
+    try {
+      console.log(`✓ ${await step.up(ctx)} (${seconds(t)})`);
+    } catch (error) {
+      throw new Fault(`✗ ${step.name}: ${error.message}\n  The steps before it still run: fix the cause and run \`npm run cluster -- up\` again, or \`npm run cluster -- down\` to stop them.`);
+    }
+  }
+  console.log(`cluster up in ${seconds(began)}: kubectl context tracelab; use it with  eval "$(npm run -s cluster -- env)"`);
+}
+
+async function down() {
+  const began = Date.now();
+  let failed = 0;
+  for (const step of [...STEPS].reverse()) {
+    try {
+      const t = Date.now();
+      const line = await step.down({});
+      if (line) console.log(`✓ ${line} (${seconds(t)})`);
+    } catch (error) {
+      failed++;
+      console.log(`✗ ${step.name}: ${error.message}`);
+    }
+  }
+  console.log(failed ? `cluster down with ${failed} errors (above); run it again` : `cluster down in ${seconds(began)}: nothing of it runs`);
+  if (failed) process.exitCode = 1;
+}
+
+async function status() {
+  const cli = await kubeCli();
+  setKubectl(cli.kubectl);
+  for (const step of STEPS) console.log(await step.status());
+}
+
+/** A folder of links, so PATH gains exactly these commands and nothing else from /usr/bin. */
+async function env() {
+  const cli = await kubeCli();
+  const dir = join(STATE, 'bin');
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir, { recursive: true });
+  const links = { skaffold: bin(skaffold), kubectl: cli.kubectl, helm: cli.helm, crictl: bin(crictl), docker: DOCKER_CLIENT };
+  for (const [name, target] of Object.entries(links)) symlinkSync(target, join(dir, name));
+  console.log(`# The local cluster (npm run cluster); apply with: eval "$(npm run -s cluster -- env)"
+export KUBECONFIG='${KUBECONFIG}'
+export DOCKER_HOST='${DOCKER_HOST}'
+# Debian's docker client has BuildKit built in; /usr/local/bin/docker on these machines is a 28.x
+# CLI that needs the buildx plugin for BuildKit, so ${dir}/docker (-> ${DOCKER_CLIENT}) comes first.
+export DOCKER_BUILDKIT=1
+export PATH='${dir}':"$PATH"
+export CONTAINER_RUNTIME_ENDPOINT='unix://${join(DIRS.run, 'containerd.sock')}'
+export SKAFFOLD_UPDATE_CHECK=false`);
+}
+
+async function main() {
+  const command = process.argv[2];
+  if (!['up', 'down', 'status', 'env', 'build', 'smoke'].includes(command)) throw new Fault(USAGE);
+  const why = unsupported();
+  if (why) throw new Fault(`cluster ${command}: ${why}`);
+  if (command === 'env') return env();
+  if (command === 'status') return status();
+  if (command === 'build') {
+    checkGo();
+    const times = await buildAll();
+    return console.log(`tools: ${Object.entries(times).map(([n, s]) => `${n} ${s ? `built in ${s.toFixed(0)} s` : 'cached'}`).join(', ')}`);
+  }
+  if (command === 'smoke') return (await import('./smoke.mjs')).smoke();
+  const release = lock();
+  try {
+    await (command === 'up' ? up() : down());
+  } finally {
+    release();
+  }
+}
+
+main().catch((error) => {
+  console.error(error instanceof Fault ? error.message : `cluster: ${error.stack ?? error}`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,3 @@
+module tracelab.local/cluster/pause
+
+go 1.26

@@ -1,0 +1,3 @@
+module tracelab.local/cluster/smoke-web
+
+go 1.26
