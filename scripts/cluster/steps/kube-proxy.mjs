@@ -1,7 +1,7 @@
 // kube-proxy in iptables mode. conntrack.maxPerCore 0: leave the host's conntrack table size alone
 // (writing it needs privileges a container host may not give). `down` runs `kube-proxy --cleanup`,
 // which removes its KUBE-* chains, then removes any it left.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLUSTER, DIRS, PORTS } from '../config.mjs';
 import { daemonStep } from '../lib/daemon.mjs';
@@ -35,8 +35,8 @@ export const kubeProxy = daemonStep({
   ready: async () => (await fetch(`http://127.0.0.1:${PORTS.proxyHealthz}/healthz`)).ok,
   where: () => `mode iptables, healthz http://127.0.0.1:${PORTS.proxyHealthz}/healthz`,
   afterStop() {
-    run(bin(kubernetes, 'kube-proxy'), ['--cleanup', '--v=0'], { allowFail: true });
+    if (existsSync(bin(kubernetes, 'kube-proxy'))) run(bin(kubernetes, 'kube-proxy'), ['--cleanup', '--v=0'], { allowFail: true });
     const left = removeChains(/^KUBE-/);
-    return left ? `${left} KUBE-* chains removed after kube-proxy --cleanup` : 'kube-proxy --cleanup done';
+    return left ? `${left} KUBE-* chains removed` : '';
   },
 });
