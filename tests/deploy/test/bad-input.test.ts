@@ -23,7 +23,7 @@ const editYaml = (dir: string, file: string, change: (doc: Record<string, unknow
   writeFileSync(join(dir, file), stringify(doc));
 };
 
-describe('bad input fails with the profile, the path and the tool\'s own message', { skip: UNSUPPORTED_PLATFORM }, () => {
+describe('bad input fails with the profile, the path and the tool\'s own message (profiles: the repository\'s Skaffold stand-in, src/skaffold.ts)', { skip: UNSUPPORTED_PLATFORM }, () => {
   let tools: Tools;
   before(async () => {
     tools = await getTools();
@@ -79,11 +79,12 @@ describe('bad input fails with the profile, the path and the tool\'s own message
     assert.match(differences[0], /^ConfigMap\/faults-config differs: .*"TRACELAB_FAULT":"n-plus-one".*"TRACELAB_FAULTS":""/);
   });
 
-  test('an unknown profile name lists the profiles that exist', () => {
+  // The two below test the repository's stand-in for Skaffold's profile handling, not Skaffold.
+  test('Skaffold stand-in: an unknown profile name lists the profiles that exist', () => {
     assert.throws(() => renderConfig(tools, ['slow-qurey'], TMP), /Error: unknown profile "slow-qurey": skaffold\.yaml defines no-jaeger, slow-query, /);
   });
 
-  test('a profile whose patch does not apply to skaffold.yaml', () => {
+  test('Skaffold stand-in: a profile whose patch does not apply to skaffold.yaml (fast-json-patch\'s message, not Skaffold\'s)', () => {
     const dir = brokenCopy((d) =>
       editYaml(d, 'skaffold.yaml', (s) => {
         const load = (s.profiles as Array<{ name: string; patches: Array<{ path: string }> }>).find((p) => p.name === 'load')!;
