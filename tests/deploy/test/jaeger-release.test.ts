@@ -36,7 +36,7 @@ describe('Helm release jaeger, rendered from the chart with the values skaffold.
     assert.ok(release, 'skaffold.yaml installs no Jaeger release');
     if (!needChart(t)) return;
     t.diagnostic(`chart from ${release.chart}: ${chart.map((m) => `${m.kind}/${m.metadata.name}`).join(', ')}`);
-    assert.deepEqual(chart.map((m) => `${m.kind}/${m.metadata.name}`).sort(), ['Deployment/jaeger', 'Service/jaeger', 'Service/jaeger-query', 'ServiceAccount/jaeger']);
+    assert.deepEqual(chart.map((m) => `${m.kind}/${m.metadata.name}`).sort(), ['ConfigMap/user-config', 'Deployment/jaeger', 'Service/jaeger', 'Service/jaeger-query', 'ServiceAccount/jaeger']);
     for (const m of chart) assert.equal(m.metadata.namespace, release.release.namespace);
     const chartYaml = parse(readFileSync(join(release.chartDir!, 'Chart.yaml'), 'utf8')) as { version: string };
     assert.equal(chartYaml.version, release.release.version, 'the chart rendered is the version skaffold installs');

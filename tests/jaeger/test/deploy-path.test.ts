@@ -1,24 +1,30 @@
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { globSync, readFileSync } from 'node:fs';
+import { globSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, test } from 'node:test';
-import { parseAllDocuments, parse } from 'yaml';
+import { parseAllDocuments, parse, stringify } from 'yaml';
 import type { ProbeResult } from './support/chart-probe';
 import { jaegerSuite, located, root } from './support/jaeger';
 
-const CHART_PORTS = { otlpGrpc: 4317, otlpHttp: 4318, query: 16686, health: 13133 };
+const CHART_PORTS = { otlpGrpc: 4317, otlpHttp: 4318, query: 16686, health: 13133, spanMetrics: 8889 };
 
 /**
- * The Helm chart runs the same binary with its built-in configuration plus `jaeger.args` from
- * helm-values/jaeger.yaml. Here the binary gets exactly those arguments, in a private network
- * namespace (root + unshare), so it listens on the chart's real ports (4317, 13133, and the many
- * others of its built-in configuration) without colliding with anything on this machine. That the
- * rendered chart probes /status on 13133 and routes its Service's otlp-grpc to 4317 is checked by the
- * real helm in tests/deploy (jaeger-release.test.ts).
+ * The Helm chart runs the same binary with `--config /etc/jaeger/user-config.yaml` (the values'
+ * `userconfig`, mounted from a ConfigMap) plus `jaeger.args` from helm-values/jaeger.yaml. Here the
+ * binary gets exactly that configuration and those arguments, in a private network namespace (root +
+ * unshare), so it listens on the chart's real ports (4317, 13133, 8889…) without colliding with
+ * anything on this machine. That the rendered chart mounts the userconfig, probes /status on 13133 and
+ * routes its Service's otlp-grpc to 4317 is checked by the real helm in tests/deploy.
  */
-jaegerSuite('the deploy path: the chart\'s arguments on the real binary, listening where k8s/ points', () => {
-  const chartArgs: string[] = parse(readFileSync(join(root, 'helm-values/jaeger.yaml'), 'utf8')).jaeger.args;
+jaegerSuite('the deploy path: the chart\'s configuration and arguments on the real binary, listening where k8s/ points', () => {
+  const values = parse(readFileSync(join(root, 'helm-values/jaeger.yaml'), 'utf8')) as { jaeger: { args: string[] }; userconfig?: object };
+  const configDir = mkdtempSync(join(tmpdir(), 'tracelab-userconfig-'));
+  // The chart writes `toYaml .Values.userconfig` into the ConfigMap: the same YAML, read by the binary.
+  const userConfig = join(configDir, 'user-config.yaml');
+  if (values.userconfig) writeFileSync(userConfig, stringify(values.userconfig));
+  const chartArgs: string[] = [...(values.userconfig ? ['--config', userConfig] : []), ...values.jaeger.args];
   const notRoot = process.getuid?.() === 0 ? false : 'not root: a private network namespace (unshare --net) for the chart\'s fixed ports needs root';
   let probe: ProbeResult;
 
@@ -35,6 +41,7 @@ jaegerSuite('the deploy path: the chart\'s arguments on the real binary, listeni
   });
   after(() => {
     if (probe?.error) console.log(`Jaeger log:\n${probe.log?.slice(-10).join('\n')}`);
+    rmSync(configDir, { recursive: true, force: true });
   });
 
   test('Jaeger accepts exactly the chart\'s arguments, answers GET /status on 13133, stores a span sent over OTLP gRPC to 4317, and listens on every port k8s/ sends spans to', { skip: notRoot }, () => {
@@ -43,6 +50,7 @@ jaegerSuite('the deploy path: the chart\'s arguments on the real binary, listeni
     assert.equal(probe.status.code, 200, `GET /status: ${probe.status.body}`);
     assert.ok(probe.otlpTraceFound, 'a span exported over OTLP gRPC comes back from GET /api/v3/traces/{id}');
     assert.ok(probe.uiAnswered, 'the query port answers GET /');
+    assert.ok(probe.spanMetrics, `the span became RED metrics on 8889 (the chart's Service port span-metrics, scraped by k8s/monitor): ${probe.spanMetricsSample ?? 'none'}`);
     for (const port of Object.values(CHART_PORTS)) assert.ok(probe.listening.includes(port), `listens on ${port}: ${probe.listening.join(', ')}`);
     const { endpoints, policyPorts } = k8sSpanPaths();
     for (const { file, url } of endpoints) assert.ok(probe.listening.includes(Number(new URL(url).port)), `${file}: Jaeger listens on ${url}`);

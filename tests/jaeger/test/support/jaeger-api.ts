@@ -130,3 +130,11 @@ export async function v3SearchByAttributes(ui: string, service: string, attribut
   if (status !== 200) throw new Error(`GET /api/v3/traces?${params}: ${status} ${JSON.stringify(body).slice(0, 300)}`);
   return fromV3(body as V3Result);
 }
+
+/** Legacy search for one operation's traces that started between two times (the UI's search, by operation). */
+export async function searchOperation(ui: string, service: string, operation: string, startMs: number, endMs: number, limit = 2000): Promise<LegacyTrace[]> {
+  const params = new URLSearchParams({ service, operation, limit: String(limit), start: String(Math.floor(startMs * 1000)), end: String(Math.ceil(endMs * 1000)) });
+  const { status, body } = await getJson(`${ui}/api/traces?${params}`, 20_000);
+  if (status !== 200) throw new Error(`GET /api/traces?${params}: ${status} ${JSON.stringify(body).slice(0, 300)}`);
+  return (body as { data: LegacyTrace[] }).data;
+}

@@ -24,7 +24,7 @@ export interface Ports {
 export interface RunningJaeger {
   process: import('node:child_process').ChildProcess;
   args: string[];
-  urls: { ui: string; otlpGrpc: string; otlpHttp: string; health: string };
+  urls: { ui: string; otlpGrpc: string; otlpHttp: string; health: string; spanMetrics?: string; prometheus?: string };
   readyAfterMs: number;
   log(): string[];
   stop(): Promise<void>;
@@ -37,6 +37,7 @@ interface StartModule {
     args?: string[];
     uiAssets?: string;
     maxTraces?: number;
+    spm?: { port: number; prometheusUrl: string };
     onLine?: (line: string) => void;
     readyTimeoutMs?: number;
     env?: NodeJS.ProcessEnv;
@@ -78,11 +79,16 @@ export function jaegerSuite(name: string, fn: () => void, skip: string | false =
   else describe(name, fn);
 }
 
-/** Five distinct free ports (the kernel may hand the same ephemeral port out twice in a row). */
-export async function freePorts(): Promise<Ports> {
+/** Distinct free ports (the kernel may hand the same ephemeral port out twice in a row). */
+export async function distinctFreePorts(count: number): Promise<number[]> {
   const ports = new Set<number>();
-  while (ports.size < 5) ports.add(await freePort());
-  const [otlpGrpc, otlpHttp, query, queryGrpc, health] = [...ports];
+  while (ports.size < count) ports.add(await freePort());
+  return [...ports];
+}
+
+/** Jaeger's five listeners on free ports. */
+export async function freePorts(): Promise<Ports> {
+  const [otlpGrpc, otlpHttp, query, queryGrpc, health] = await distinctFreePorts(5);
   return { otlpGrpc, otlpHttp, query, queryGrpc, health };
 }
 
@@ -103,7 +109,7 @@ function versionOf(bin: string): string {
   return /"gitVersion":\s*"([^"]+)"/.exec(`${out.stdout}${out.stderr}`)?.[1] ?? 'unknown';
 }
 
-/** True when a Jaeger version such as "v2.13.0" is at least major.minor. */
+/** True when a Jaeger version such as "v2.12.0" is at least major.minor. */
 export function atLeast(version: string, major: number, minor: number): boolean {
   const m = /^v?(\d+)\.(\d+)/.exec(version);
   return !!m && (Number(m[1]) > major || (Number(m[1]) === major && Number(m[2]) >= minor));
