@@ -60,7 +60,8 @@ COPY --from=build /runtime/${APP}/ /app/
 # Numeric, so Kubernetes can verify runAsNonRoot without /etc/passwd.
 USER 10001:10001
 
-# The three services: tracing starts before any instrumented module loads (packages/tracing/src/register.ts).
+# The three services: tracing starts before any instrumented module loads (packages/tracing/src/register.ts),
+# and turns on source maps, so exception stacks name src/*.ts lines from the .js.map files in dist/.
 FROM runtime AS service
 ENV NODE_ENV=production PORT=8080 NODE_OPTIONS="--require @tracelab/tracing/register"
 EXPOSE 8080
