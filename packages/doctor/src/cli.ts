@@ -18,6 +18,7 @@ export const USAGE = `tracelab-doctor: names the bottleneck and the error's orig
   --fail-on KINDS     exit 1 when one of these kinds is found (comma-separated, or "any")
   --operation NAME    with --service: only this operation
   --top N             text report: the N costliest findings (default all)
+  --timeout MS        give up on Jaeger after MS milliseconds (default 30000)
 
 kinds: ${FINDING_KINDS.join(', ')}
 exit: 0 done, 1 a --fail-on kind was found, 2 bad input (one line on stderr)`;
@@ -65,6 +66,7 @@ interface Options {
   json: boolean;
   failOn: FindingKind[];
   top?: number;
+  timeoutMs: number;
 }
 
 function parse(argv: string[], now: number): Options {
@@ -85,10 +87,11 @@ function parse(argv: string[], now: number): Options {
       json: { type: 'boolean' },
       'fail-on': { type: 'string' },
       top: { type: 'string' },
+      timeout: { type: 'string' },
     },
   });
   const files = values.file ?? [];
-  if (values.help) return { help: true, files, startMs: 0, endMs: 0, limit: 0, json: false, failOn: [] };
+  if (values.help) return { help: true, files, startMs: 0, endMs: 0, limit: 0, json: false, failOn: [], timeoutMs: 0 };
   if (!files.length && !values.jaeger) throw new InputError('give --file <path> or --jaeger <url> (--help for usage)');
   if (files.length && values.jaeger) throw new InputError('--file and --jaeger are exclusive');
   if (values.jaeger) {
@@ -119,13 +122,14 @@ function parse(argv: string[], now: number): Options {
     json: values.json ?? false,
     failOn: failOn.includes('any') ? [...FINDING_KINDS] : (failOn as FindingKind[]),
     top: values.top === undefined ? undefined : integer('--top', values.top, 0, 1, 10_000),
+    timeoutMs: integer('--timeout', values.timeout, 30_000, 1, 600_000),
   };
 }
 
 async function load(o: Options): Promise<Span[]> {
   if (o.files.length) return readFiles(o.files);
-  if (o.trace) return getJaegerTrace(o.jaeger!, o.trace);
-  return searchJaeger({ url: o.jaeger!, service: o.service, operation: o.operation, startMs: o.startMs, endMs: o.endMs, limit: o.limit });
+  if (o.trace) return getJaegerTrace(o.jaeger!, o.trace, o.timeoutMs);
+  return searchJaeger({ url: o.jaeger!, service: o.service, operation: o.operation, startMs: o.startMs, endMs: o.endMs, limit: o.limit, timeoutMs: o.timeoutMs });
 }
 
 function integer(flag: string, raw: string | undefined, fallback: number, min: number, max: number): number {

@@ -62,11 +62,11 @@ export function callHost(s: Span): string {
   return '?';
 }
 
-/** Path segments that are ids (numbers, uuids, hex, sku-like codes with digits) become `{id}`. */
+/** Path segments that are ids (numbers, uuids, codes of 4+ characters with a digit such as SKU-003) become `{id}`; `v1` stays. */
 export function pathShape(path: string): string {
   return path
     .split('/')
-    .map((seg) => (/\d/.test(seg) && seg.length > 0 ? '{id}' : seg))
+    .map((seg) => (/^\d+$/.test(seg) || (/\d/.test(seg) && seg.length >= 4) ? '{id}' : seg))
     .join('/');
 }
 
@@ -84,9 +84,14 @@ export function callResource(s: Span): string {
   return `${httpMethod(s) ?? ''} ${callHost(s)} ${full ? full.replace(/^[a-z]+:\/\/[^/]+/i, '') : httpPath(s) ?? s.name}`;
 }
 
-/** Where an exception was thrown: the first stack frame line after the message. */
+/**
+ * Where an exception was thrown: the innermost frame. JavaScript, Java and .NET list it first
+ * (`at …`); Python's traceback lists it last (`File "…", line N, in f`); Go's panic prints
+ * `file.go:N` lines after each function.
+ */
 export function topFrame(stack: string | undefined): string | undefined {
   if (!stack) return undefined;
-  const line = stack.split('\n').map((l) => l.trim()).find((l) => /^at\s|^File "|\.go:\d+|\(\w+\.java:\d+\)/.test(l));
-  return line;
+  const lines = stack.split('\n').map((l) => l.trim());
+  if (lines[0]?.startsWith('Traceback')) return lines.filter((l) => l.startsWith('File "')).pop();
+  return lines.find((l) => /^at\s|\.go:\d+/.test(l));
 }

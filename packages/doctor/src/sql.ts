@@ -4,6 +4,18 @@
  * statements with the same shape are "the same query" for the N+1 and lock-wait detectors.
  */
 export function statementShape(sql: string): string {
+  let shape = shapes.get(sql);
+  if (shape === undefined) {
+    // Inputs repeat a few statements many times: remember them, within a bound.
+    if (shapes.size >= 10_000) shapes.clear();
+    shapes.set(sql, (shape = computeShape(sql)));
+  }
+  return shape;
+}
+
+const shapes = new Map<string, string>();
+
+function computeShape(sql: string): string {
   return sql
     .replace(/\/\*.*?\*\//gs, ' ') // comments (sqlcommenter) carry trace ids
     .replace(/--[^\n]*/g, ' ')

@@ -2,7 +2,11 @@ import { criticalShare } from '../critical-path';
 import { type Occurrence, type Span, type Trace } from '../model';
 import { dbNamespace, dbStatement, dbSystem, isDb, peerHost } from '../semconv';
 import { isTransactionControl, shortStatement, statementShape, takesRowLocks } from '../sql';
+import { push } from '../util';
 import { fmt, ms, type Detector } from './context';
+
+/** Grants looked back over for a waiter's holder: keeps a 100 000-span input linear. */
+const MAX_LOOKBACK = 64;
 
 interface Lock {
   span: Span;
@@ -28,7 +32,7 @@ export const lockWait: Detector = ({ traces, thresholds, explained }) => {
       const shape = statementShape(sql);
       if (!takesRowLocks(shape)) continue;
       const key = `${dbSystem(s) ?? ''}|${peerHost(s) ?? ''}|${dbNamespace(s) ?? ''}|${shape}`;
-      groups.set(key, [...(groups.get(key) ?? []), { span: s, trace, releaseUs: releaseOf(s) }]);
+      push(groups, key, { span: s, trace, releaseUs: releaseOf(s) });
     }
   }
   const found: Occurrence[] = [];
@@ -41,7 +45,8 @@ export const lockWait: Detector = ({ traces, thresholds, explained }) => {
     for (let i = 1; i < locks.length; i++) {
       const b = locks[i];
       let best: Lock | undefined;
-      for (let j = i - 1; j >= 0; j--) {
+      // The holder was granted shortly before: look back over a bounded number of grants.
+      for (let j = i - 1; j >= Math.max(0, i - MAX_LOOKBACK); j--) {
         const a = locks[j];
         if (a.trace === b.trace || b.span.startUs >= a.releaseUs) continue;
         // Under CPU pressure the waiter may resume a little before the holder's COMMIT span ends (the

@@ -1,6 +1,7 @@
 import { criticalShare, criticalTimeUs } from '../critical-path';
 import { durationUs, type Occurrence, type Span, type Trace } from '../model';
 import { dbStatement, isDb } from '../semconv';
+import { push } from '../util';
 import { fmt, ms, type Detector } from './context';
 
 /** Spans that stand for a connection checkout: pg-pool's `pg-pool.connect`, and the like in other pools. */
@@ -47,14 +48,27 @@ export const poolWait: Detector = ({ traces, thresholds, explained }) => {
   // same service gives a connection back (one of its queries ends); a queue is a chain of such waits.
   const { grantSlackMs } = thresholds.lockWait;
   const byService = new Map<string, typeof withoutCheckouts>();
-  for (const g of withoutCheckouts) byService.set(g.parent.service, [...(byService.get(g.parent.service) ?? []), g]);
+  for (const g of withoutCheckouts) push(byService, g.parent.service, g);
   for (const [service, gaps] of byService) {
-    const queries = traces.flatMap((t) => t.spans.filter((s) => s.service === service && isDb(s)).map((s) => ({ trace: t, span: s })));
+    const queries = traces.flatMap((t) => t.spans.filter((s) => s.service === service && isDb(s)).map((s) => ({ trace: t, span: s }))).sort((a, b) => a.span.endUs - b.span.endUs);
+    /** Queries of other traces that ended within `slack` of `at` (binary search on the sorted ends). */
+    const endingNear = (at: number, slack: number) => {
+      let lo = 0;
+      let hi = queries.length;
+      while (lo < hi) {
+        const mid = (lo + hi) >> 1;
+        if (queries[mid].span.endUs < at - slack) lo = mid + 1;
+        else hi = mid;
+      }
+      const near: typeof queries = [];
+      for (let i = lo; i < queries.length && queries[i].span.endUs <= at + slack; i++) near.push(queries[i]);
+      return near;
+    };
     const heldBy = new Map<(typeof gaps)[number], Trace>();
     for (const g of gaps) {
       const firstQuery = g.parent.children.find((c) => isDb(c))!;
       const slack = Math.max(grantSlackMs * 1000, g.gapUs / 10);
-      const release = queries.find((q) => q.trace !== g.trace && q.span.endUs > g.parent.startUs && Math.abs(firstQuery.startUs - q.span.endUs) <= slack);
+      const release = endingNear(firstQuery.startUs, slack).find((q) => q.trace !== g.trace && q.span.endUs > g.parent.startUs);
       if (release) heldBy.set(g, release.trace);
     }
     // Chains: the request that released the connection was itself waiting for one.

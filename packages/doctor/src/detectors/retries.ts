@@ -1,6 +1,7 @@
 import { criticalShare } from '../critical-path';
 import { STATUS, type Occurrence, type Span } from '../model';
 import { callResource, callTarget, httpStatus, isRemoteCall, resendCount } from '../semconv';
+import { push } from '../util';
 import { fmt, ms, type Detector } from './context';
 
 /** An attempt that did not succeed: error status, a 5xx/408/429 answer, or no answer at all. */
@@ -23,7 +24,7 @@ export const retries: Detector = ({ traces, thresholds }) => {
       for (const c of parent.children) {
         if (!isRemoteCall(c)) continue;
         const key = callResource(c);
-        byResource.set(key, [...(byResource.get(key) ?? []), c]);
+        push(byResource, key, c);
       }
       for (const attempts of byResource.values()) {
         if (attempts.length < minAttempts) continue;

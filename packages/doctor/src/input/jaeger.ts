@@ -38,12 +38,6 @@ export async function getJaegerTrace(url: string, traceId: string, timeoutMs?: n
   return spans;
 }
 
-/** Jaeger lists services that have traces: a search for a service it does not know finds nothing, so say so. */
-export async function jaegerServices(url: string, timeoutMs?: number): Promise<string[]> {
-  const body = (await fetchJson(`${trim(url)}/api/v3/services`, timeoutMs)).body as { services?: string[] };
-  return body?.services ?? [];
-}
-
 const trim = (url: string) => url.replace(/\/+$/, '');
 
 async function get(url: string, timeoutMs: number | undefined, emptyOn404: boolean): Promise<Span[]> {
