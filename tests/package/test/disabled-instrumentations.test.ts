@@ -70,7 +70,15 @@ describe('OTEL_NODE_ENABLED_INSTRUMENTATIONS / OTEL_NODE_DISABLED_INSTRUMENTATIO
   });
 
   for (const config of CONFIGS) {
-    test(`${config.label}: ${config.on.join(', ')} leave their mark, the others none`, async () => {
+    // The title names only what the test can see: an instrumentation whose mark cannot be seen in
+    // this configuration (see leftBehind) is listed apart, neither shown on nor shown off.
+    const visible = NAMES.filter((n) => leftBehind(n, [], [], config.on) !== undefined);
+    const unseen = NAMES.filter((n) => !visible.includes(n));
+    const on = visible.filter((n) => config.on.includes(n));
+    const off = visible.filter((n) => !config.on.includes(n));
+    const marks = [on.length && `${on.join(', ')} leave their mark`, off.length && `${off.join(', ')} none`].filter(Boolean).join(', ');
+    const title = `${config.label}: ${marks}; not visible either way in this configuration: ${unseen.join(', ')}`;
+    test(title, async () => {
       const logs: string[] = [];
       const stack = await startStack({
         otlpEndpoint: collector.endpoint,
