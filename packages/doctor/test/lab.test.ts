@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { analyse, readOtlp, textReport, type Analysis, type FindingKind } from '../src/index';
 import { healthyTraffic, SCENARIOS, spansOf, startLab, type Lab } from './support/lab';
@@ -17,8 +19,18 @@ const EXPECTED: Record<string, FindingKind> = {
   exception: 'exception',
 };
 
-/** The lab's spans as OTLP JSON text and back, through the reader the CLI uses. */
-const throughOtlpJson = (spans: Parameters<typeof toOtlpJson>[0]) => readOtlp(JSON.parse(JSON.stringify(toOtlpJson(spans))), 'lab');
+/**
+ * The lab's spans as OTLP JSON text and back, through the reader the CLI uses; kept as
+ * `$DOCTOR_LAB_OUT/<name>.json` when that is set, to run `tracelab-doctor --file` on later.
+ */
+const throughOtlpJson = (name: string, spans: Parameters<typeof toOtlpJson>[0]) => {
+  const text = JSON.stringify(toOtlpJson(spans));
+  if (process.env.DOCTOR_LAB_OUT) {
+    mkdirSync(process.env.DOCTOR_LAB_OUT, { recursive: true });
+    writeFileSync(join(process.env.DOCTOR_LAB_OUT, `${name}.json`), text);
+  }
+  return readOtlp(JSON.parse(text), name);
+};
 
 const summary = (a: Analysis) => a.findings.map((f) => `${f.kind} ${f.costMs} ms ×${f.count} at ${f.where}`).join('\n  ') || 'none';
 
@@ -44,7 +56,7 @@ describe('the doctor on the lab: healthy traffic and the eight scenarios', () =>
     lab.collector.clear();
     const ids = await healthyTraffic(lab, 240);
     assert.ok(ids.length >= 200);
-    const spans = throughOtlpJson(await spansOf(lab, ids));
+    const spans = throughOtlpJson('healthy', await spansOf(lab, ids));
     const analysis = analyse(spans);
     assert.equal(analysis.traces, ids.length, 'every request is one trace');
     printed.push(`healthy: ${analysis.traces} traces, ${analysis.spans} spans; closest to a threshold: ${describeMargins(margins(spans))}`);
@@ -55,7 +67,7 @@ describe('the doctor on the lab: healthy traffic and the eight scenarios', () =>
     test(`${scenario}: ${kind} ranks first`, async () => {
       lab.collector.clear();
       const ids = await SCENARIOS[scenario](lab);
-      const spans = throughOtlpJson(await spansOf(lab, ids));
+      const spans = throughOtlpJson(scenario, await spansOf(lab, ids));
       const analysis = analyse(spans);
       printed.push(`\n--- ${scenario} (${ids.length} trace(s))\n${textReport(analysis, { limit: 1 })}`);
       assert.ok(analysis.findings.length > 0, `${scenario}: no findings`);

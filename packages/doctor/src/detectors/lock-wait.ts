@@ -85,6 +85,14 @@ export const lockWait: Detector = ({ traces, thresholds, explained }) => {
         evidence: [`a queue of ${queue.length} transactions, each granted the rows when the one before committed: waits ${waits.map((w) => fmt(ms(w))).join(' / ')}`],
       };
       for (const w of queue) explained.set(w.span, occurrence);
+      // What each transaction did while it held the rows is why the next one waited: a slow statement
+      // there is part of this finding, not a finding of its own.
+      const held = [holderOf.get(queue[0])!, ...queue].flatMap((l) => (l.span.parent?.children ?? []).filter((c) => c !== l.span && c.startUs >= l.span.endUs && c.endUs <= l.releaseUs && isDb(c)));
+      const slowest = held.sort((a, b) => b.endUs - b.startUs - (a.endUs - a.startUs))[0];
+      if (slowest && !isTransactionControl(statementShape(dbStatement(slowest) ?? ''))) {
+        occurrence.evidence.push(`while holding the rows: ${shortStatement(statementShape(dbStatement(slowest) ?? slowest.name), 100)} took up to ${fmt(ms(slowest.endUs - slowest.startUs))}`);
+      }
+      for (const c of held) if (!explained.has(c)) explained.set(c, occurrence);
       found.push(occurrence);
     }
   }

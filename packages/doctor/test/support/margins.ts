@@ -6,7 +6,7 @@ import { readOtlp } from '../../src/input/otlp';
 
 export const RELAXED: Thresholds = {
   nPlusOne: { minRepeats: 2, minTotalMs: 0 },
-  slowQuery: { minShare: 0, minMs: DEFAULT_THRESHOLDS.slowQuery.minMs, minTimesMedian: 0 },
+  slowQuery: { minShare: 0, minMs: DEFAULT_THRESHOLDS.slowQuery.minMs },
   lockWait: { minWaiters: 1, minWaitMs: 1, grantSlackMs: DEFAULT_THRESHOLDS.lockWait.grantSlackMs },
   poolWait: { minWaitMs: 1, minShare: 0, minConcurrent: 1 },
   sequential: { minCalls: 2, minSavedMs: 0, minShare: 0, overlapSlackMs: DEFAULT_THRESHOLDS.sequential.overlapSlackMs },
