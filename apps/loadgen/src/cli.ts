@@ -2,6 +2,7 @@
 import { parseOptions, USAGE, UsageError } from './options';
 import { progressLine, summary } from './report';
 import { run } from './runner';
+import { runDoctor } from './doctor';
 
 async function main(): Promise<number> {
   let options;
@@ -15,6 +16,7 @@ async function main(): Promise<number> {
   const mode = options.rate > 0 ? `${options.rate} req/s` : `${options.concurrency} in flight`;
   process.stdout.write(`load: ${options.target}, ${mode}, ${options.durationSeconds} s` + (options.faultShare ? `, ${options.faultShare * 100}% with faults ${options.faults.join('|')}` : '') + '\n');
   const started = performance.now();
+  const startedAt = new Date();
   let lastPrinted = 0;
   const stats = await run(options, {
     onProgress: (s, elapsed) => {
@@ -25,6 +27,7 @@ async function main(): Promise<number> {
   });
   if (tty) process.stdout.write('\n');
   process.stdout.write(`\n${summary(stats, options, (performance.now() - started) / 1000)}\n`);
+  if (options.doctor) await runDoctor({ jaegerUrl: options.jaegerUrl, startedAt, endedAt: new Date(), requests: stats.count, write: (t) => process.stdout.write(t) });
   if (options.maxErrorRate !== undefined && stats.errorRate() > options.maxErrorRate) {
     process.stdout.write(`\nerror rate ${(stats.errorRate() * 100).toFixed(2)}% is above --max-error-rate ${(options.maxErrorRate * 100).toFixed(2)}%\n`);
     return 1;

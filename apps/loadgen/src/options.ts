@@ -23,6 +23,8 @@ export interface LoadOptions {
   jaegerUrl: string;
   /** Per-request timeout. */
   timeoutMillis: number;
+  /** End with the trace doctor's summary of the run, read from Jaeger at `jaegerUrl`. */
+  doctor: boolean;
 }
 
 export const DEFAULTS: LoadOptions = {
@@ -35,6 +37,7 @@ export const DEFAULTS: LoadOptions = {
   faults: [],
   jaegerUrl: 'http://localhost:16686',
   timeoutMillis: 10_000,
+  doctor: false,
 };
 
 export const USAGE = `tracelab-load [options]
@@ -47,7 +50,8 @@ export const USAGE = `tracelab-load [options]
   --faults LIST         faults to pick from, e.g. slow-query,n-plus-one (needed with --fault-share)
   --max-error-rate X    exit 1 when the share of 5xx/failed requests exceeds X
   --jaeger URL          Jaeger UI base URL for trace links (default ${DEFAULTS.jaegerUrl})
-  --timeout MS          per-request timeout (default ${DEFAULTS.timeoutMillis})`;
+  --timeout MS          per-request timeout (default ${DEFAULTS.timeoutMillis})
+  --doctor              end with the trace doctor's findings for the run, read from Jaeger at --jaeger`;
 
 export class UsageError extends Error {}
 
@@ -65,6 +69,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
       'max-error-rate': { type: 'string' },
       jaeger: { type: 'string' },
       timeout: { type: 'string' },
+      doctor: { type: 'boolean' },
     },
     strict: true,
   });
@@ -80,6 +85,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv = process.en
     faults: (pick('faults', 'LOAD_FAULTS') ?? '').split(',').map((s) => s.trim()).filter(Boolean),
     jaegerUrl: url('--jaeger', pick('jaeger', 'LOAD_JAEGER_URL') ?? DEFAULTS.jaegerUrl),
     timeoutMillis: number('--timeout', pick('timeout', 'LOAD_TIMEOUT_MS'), DEFAULTS.timeoutMillis, 1, 600_000),
+    doctor: values.doctor ?? env.LOAD_DOCTOR === 'true',
   };
   const maxErrorRate = pick('max-error-rate', 'LOAD_MAX_ERROR_RATE');
   if (maxErrorRate !== undefined) options.maxErrorRate = number('--max-error-rate', maxErrorRate, 0, 0, 1);

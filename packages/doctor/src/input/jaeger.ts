@@ -33,7 +33,7 @@ export async function searchJaeger(query: JaegerQuery): Promise<Span[]> {
 /** One trace by id (32 hex digits). */
 export async function getJaegerTrace(url: string, traceId: string, timeoutMs?: number): Promise<Span[]> {
   if (!/^[0-9a-f]{32}$/i.test(traceId)) throw new InputError(`--trace must be 32 hex digits, got "${traceId}"`);
-  const spans = await get(`${trim(url)}/api/v3/traces/${traceId.toLowerCase()}`, timeoutMs, false);
+  const spans = await get(`${trim(url)}/api/v3/traces/${traceId.toLowerCase()}`, timeoutMs, true);
   if (spans.length === 0) throw new InputError(`Jaeger at ${url} has no trace ${traceId}`);
   return spans;
 }
