@@ -42,7 +42,7 @@ export const retries: Detector = ({ traces, thresholds }) => {
           where: `${parent.service} → ${callTarget(last)}`,
           hint: 'the callee is slower than the caller\'s timeout: fix the callee or raise the timeout above its p99; retry only idempotent calls, with back-off and a budget',
           evidence: [
-            `${attempts.length} attempts, ${earlier.filter(failed).length} failed (${earlier.map((s) => s.statusMessage ?? (httpStatus(s) ? `HTTP ${httpStatus(s)}` : 'error')).join('; ')}), last ${failed(last) ? 'failed too' : 'succeeded'}; ${fmt(ms(lostUs))} lost before the last attempt`,
+            `${attempts.length} attempts, ${earlier.filter(failed).length} failed (${reasons(earlier)}), last ${failed(last) ? 'failed too' : 'succeeded'}; ${fmt(ms(lostUs))} lost before the last attempt`,
           ],
         });
       }
@@ -50,3 +50,13 @@ export const retries: Detector = ({ traces, thresholds }) => {
   }
   return found;
 };
+
+/** "HTTP 503 ×2; timeout": each distinct reason once, with its count. */
+function reasons(spans: Span[]): string {
+  const counts = new Map<string, number>();
+  for (const s of spans.filter(failed)) {
+    const why = s.statusMessage ?? (httpStatus(s) ? `HTTP ${httpStatus(s)}` : 'error');
+    counts.set(why, (counts.get(why) ?? 0) + 1);
+  }
+  return [...counts].map(([why, n]) => (n > 1 ? `${why} ×${n}` : why)).join('; ');
+}

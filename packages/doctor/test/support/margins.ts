@@ -26,7 +26,11 @@ export function margins(spans: Span[]): Margin[] {
   const { occurrences } = analyse(spans, RELAXED);
   const best = new Map<string, Margin>();
   for (const o of occurrences) {
-    const m = { kind: o.kind, costMs: o.costMs, share: o.criticalPathShare, size: o.spanIds.length };
+    // Sizes that thresholds bound: the queue for waits, the statement's median share for slow queries.
+    const queue = /queue of (\d+)/.exec(o.evidence.join(' '));
+    const median = /median over \d+ run\(s\): (\d+)%/.exec(o.evidence.join(' '));
+    const size = queue ? Number(queue[1]) : o.spanIds.length;
+    const m = { kind: o.kind, costMs: o.costMs, share: median ? Number(median[1]) / 100 : o.criticalPathShare, size };
     const prev = best.get(o.kind);
     if (!prev || m.share > prev.share || (m.share === prev.share && m.costMs > prev.costMs)) best.set(o.kind, m);
   }
@@ -34,6 +38,9 @@ export function margins(spans: Span[]): Margin[] {
 }
 
 export const describeMargins = (list: Margin[]) =>
-  list.map((m) => `${m.kind}: ${m.costMs.toFixed(1)} ms, ${(m.share * 100).toFixed(0)}% of the critical path, ${m.size} span(s)`).join('; ') || 'no candidates';
+  list
+    .sort((a, b) => a.kind.localeCompare(b.kind))
+    .map((m) => `${m.kind}: ${m.costMs.toFixed(1)} ms, ${(m.share * 100).toFixed(0)}%${m.kind === 'slow-query' ? ' (statement median)' : ''}, ${m.kind.endsWith('wait') ? `queue ${m.size}` : `${m.size} span(s)`}`)
+    .join('; ') || 'no candidates';
 
 export const spansOfDocument = (document: unknown) => readOtlp(document, 'lab');
