@@ -18,6 +18,7 @@ export async function buildJaeger({ log = (line) => console.log(line), force = f
     try {
       const built = await buildGoTool({
         tool: 'jaeger',
+        name: 'Jaeger',
         version: candidate.jaeger,
         module: 'github.com/jaegertracing/jaeger',
         moduleVersion: candidate.module,

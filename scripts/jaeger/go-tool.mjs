@@ -7,7 +7,8 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
-const BUILD_TIMEOUT_MS = 30 * 60_000;
+// A cold build took 28 min on 2 cores shared with other builds (load ~30): an hour, so only a hang is stopped.
+const BUILD_TIMEOUT_MS = 60 * 60_000;
 // A copy of each note inside the checkout: turbo hashes only files in the repository, and the tests'
 // results must not be replayed from a run that had no binary (tests/jaeger/turbo.json inputs).
 const checkoutNotes = fileURLToPath(new URL('../../.tracelab/tools/', import.meta.url));
@@ -38,7 +39,7 @@ export function goVersion() {
  * Builds `pkg` of `module`@`moduleVersion` as `tool` (its `version`, for the folder name and the note).
  * Reuses a binary built from the same module version unless `force`: module versions never change.
  * Resolves { bin, seconds, cached, ...note }; rejects with a one-line reason.
- * @param {{ tool: string, version: string, module: string, moduleVersion: string, pkg: string,
+ * @param {{ tool: string, name?: string, version: string, module: string, moduleVersion: string, pkg: string,
  *   ldflags?: string, tags?: string, extra?: object, force?: boolean, log?: (line: string) => void }} spec
  */
 export async function buildGoTool(spec) {
@@ -51,7 +52,7 @@ export async function buildGoTool(spec) {
     writeCheckoutNote(spec.tool, previous);
     return { bin: paths.bin, ...previous, seconds: 0, cached: true };
   }
-  log(`building ${spec.tool} ${spec.version} (module ${spec.module}@${spec.moduleVersion}) with ${go} into ${paths.dir}…`);
+  log(`building ${spec.name ?? spec.tool} ${spec.version} (module ${spec.module}@${spec.moduleVersion}) with ${go} into ${paths.dir}…`);
   const began = Date.now();
   mkdirSync(paths.src, { recursive: true });
   writeFileSync(join(paths.src, 'go.mod'), `module tracelab.local/${spec.tool}-build\n\ngo 1.26\n`);

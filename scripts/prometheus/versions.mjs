@@ -5,6 +5,7 @@ import { toolPaths } from '../jaeger/go-tool.mjs';
 
 export const prometheus = {
   tool: 'prometheus',
+  name: 'Prometheus',
   version: 'v3.16.0',
   module: 'github.com/prometheus/prometheus',
   moduleVersion: 'v0.316.0',
