@@ -1,10 +1,17 @@
 // `npm test`: every workspace's tests through turbo, then the skips with their reasons, then one
 // line adding them up: "N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process';
-import { existsSync, globSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 
-const workspaces = JSON.parse(readFileSync('package.json', 'utf8')).workspaces;
-const dirs = workspaces.flatMap((pattern) => globSync(pattern)).filter((dir) => existsSync(`${dir}/package.json`));
+const turboEnv = { ...process.env, TURBO_TELEMETRY_DISABLED: '1' };
+const turboArgs = ['run', 'test', '--continue', ...process.argv.slice(2)];
+// The workspaces whose tests this run covers (all, or those a --filter passed through selects).
+const plan = spawnSync('turbo', [...turboArgs, '--dry=json'], { encoding: 'utf8', env: turboEnv, maxBuffer: 64 << 20 });
+if (plan.status !== 0) {
+  console.error(`turbo could not plan the test tasks:\n${plan.stderr}`);
+  process.exit(1);
+}
+const dirs = JSON.parse(plan.stdout).tasks.filter((t) => t.task === 'test' && t.command !== '<NONEXISTENT>').map((t) => t.directory).sort();
 for (const dir of dirs) rmSync(`${dir}/.test-results.json`, { force: true });
 
 // In CI on the machine kind CI runs on (linux-x64, as root), everything can run: a skip there is a
@@ -16,17 +23,12 @@ const strictSkips = process.env.CI === 'true' && process.platform === 'linux' &&
 // Two tasks at a time, one per core of the machine CI runs on. The tests judge behaviour (the path a
 // request took, a lock skipped, a timeout not waited out), not wall-clock bounds that a busy machine
 // misses, so they no longer need the machine to themselves.
-const turbo = spawnSync('turbo', ['run', 'test', '--continue', '--concurrency=2', ...process.argv.slice(2)], {
-  stdio: 'inherit',
-  env: { ...process.env, TURBO_TELEMETRY_DISABLED: '1' },
-});
+const turbo = spawnSync('turbo', [...turboArgs, '--concurrency=2'], { stdio: 'inherit', env: turboEnv });
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const skips = [];
 const missing = [];
 for (const dir of dirs) {
-  const pkg = JSON.parse(readFileSync(`${dir}/package.json`, 'utf8'));
-  if (!pkg.scripts?.test) continue;
   const file = `${dir}/.test-results.json`;
   if (!existsSync(file)) {
     missing.push(dir);
