@@ -92,21 +92,26 @@ function appProcesses(pgid: number): number[] {
   });
 }
 
+/** How stop() found and left a service: only 'stopped by SIGTERM' means SIGTERM alone stopped it. */
+export type StopOutcome = 'stopped by SIGTERM' | 'had already exited' | 'no app process to signal' | 'killed after 10 s';
+
 /**
  * SIGTERM to the app itself, as Kubernetes stops a container (buildah run answers a signal of its
- * own by killing the app); SIGKILL to the whole group after 10 s. Resolves to whether the app
- * stopped on SIGTERM alone.
+ * own by killing the app); SIGKILL to the whole group after 10 s. A process that was already gone
+ * (a crashed service) is not "stopped by SIGTERM": that is what the stop test must tell apart.
  */
-export async function stop(child: ChildProcess): Promise<boolean> {
-  if (child.exitCode !== null || child.signalCode !== null) return true;
+export async function stop(child: ChildProcess): Promise<StopOutcome> {
+  if (child.exitCode !== null || child.signalCode !== null) return 'had already exited';
   const exited = new Promise((r) => child.once('exit', r));
-  for (const pid of appProcesses(child.pid!)) process.kill(pid, 'SIGTERM');
+  const apps = appProcesses(child.pid!);
+  for (const pid of apps) process.kill(pid, 'SIGTERM');
   let killed = false;
   const timer = setTimeout(() => {
     killed = true;
     try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* already gone */ }
-  }, 10_000);
+  }, apps.length ? 10_000 : 0);
   await exited;
   clearTimeout(timer);
-  return !killed;
+  if (apps.length === 0) return 'no app process to signal';
+  return killed ? 'killed after 10 s' : 'stopped by SIGTERM';
 }
