@@ -1,6 +1,7 @@
 // What a person does in the Jaeger UI, as Playwright steps: the search form, a result, a trace page,
-// one span opened. Class names are jaeger-ui's own, checked against the v1.76.0 build; v2.19.0's trace
-// page has the same ones, but its search asks /api/v3/trace-summaries, which only Jaeger ≥ 2.19 serves.
+// one span opened. Class names are jaeger-ui's own, checked against the v1.75.0 build (Jaeger 2.12.0's);
+// v2.19.0's trace page has the same ones, but its search asks /api/v3/trace-summaries, which only
+// Jaeger ≥ 2.19 serves.
 import type { Locator, Page } from 'playwright-core';
 
 const UI_TIMEOUT_MS = 15_000;
