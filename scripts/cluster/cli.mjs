@@ -68,7 +68,12 @@ async function down() {
 async function status() {
   const cli = await kubeCli();
   setKubectl(cli.kubectl);
-  for (const step of STEPS) console.log(await step.status());
+  const lines = [];
+  for (const step of STEPS) lines.push(await step.status());
+  const running = lines.filter((l) => / running, pid /.test(l)).length;
+  const daemons = lines.filter((l) => /: (running, pid|not running)/.test(l)).length;
+  console.log(`cluster (${STATE}): ${running === 0 ? 'not running' : `${running} of ${daemons} processes running`}`);
+  for (const l of lines) console.log(`  ${l}`);
 }
 
 /** A folder of links, so PATH gains exactly these commands and nothing else from /usr/bin. */

@@ -32,6 +32,7 @@ const config = () => ({
   clusterDNS: [CLUSTER.dnsServiceIp],
   resolvConf: '/etc/resolv.conf',
   failSwapOn: false,
+  podLogsDir: join(DIRS.state, 'pod-logs'),
   rotateCertificates: false,
   serializeImagePulls: false,
   // A shared development machine: evict only when it is really out of room.
