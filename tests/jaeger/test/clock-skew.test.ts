@@ -141,14 +141,14 @@ jaegerSuite('no Jaeger warnings on the eight scenarios\' traces', () => {
     assert.equal(traces.find(([name]) => name === 'exception')![1].status, 502, 'the exception scenario ran');
 
     const warned: string[] = [];
+    const hosts: string[] = [];
     let spans = 0;
     for (const [scenario, r] of traces) {
       const legacy = await complete(r.traceId);
       spans += legacy.spans.length;
       for (const s of legacy.spans) if (s.warnings?.length) warned.push(`${scenario} ${legacy.processes[s.processID].serviceName}:${s.operationName} (legacy): ${s.warnings.join('; ')}`);
       const ips = new Set(Object.values(legacy.processes).map((p) => p.tags?.find((t) => t.key === 'ip')?.value));
-      assert.equal(ips.size, 1, `${scenario}: every process carries the same ip (${[...ips].join(', ')})`);
-      assert.ok(typeof [...ips][0] === 'string', `${scenario}: processes carry an ip`);
+      if (ips.size !== 1 || typeof [...ips][0] !== 'string') hosts.push(`${scenario}: process ip tags ${[...ips].join(', ')}`);
       for (const s of await v3Trace(jaeger.urls.ui, r.traceId)) {
         const w = s.attributes['@jaeger@warnings'];
         if (w !== undefined) warned.push(`${scenario} ${s.service}:${s.name} (v3): ${String(w)}`);
@@ -156,5 +156,6 @@ jaegerSuite('no Jaeger warnings on the eight scenarios\' traces', () => {
     }
     console.log(`${traces.length} traces (${spans} spans) of 8 scenarios and a plain order: ${warned.length} Jaeger warnings${warned.length ? `\n${warned.join('\n')}` : ''}`);
     assert.deepEqual(warned, []);
+    assert.deepEqual(hosts, [], 'every process of a trace carries one and the same ip');
   });
 });
