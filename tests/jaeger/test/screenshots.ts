@@ -1,12 +1,17 @@
 // `npm run screenshots`: regenerates docs/images/jaeger-*.png from a real run: Jaeger, the three
 // services, one request per picture, Jaeger's UI in headless Chromium. Never edit the PNGs by hand.
+// With a Prometheus binary, Jaeger runs with span metrics and the Monitor tab is pictured too, after
+// healthy traffic and then slow-query and exception traffic (jaeger-monitor.png).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { launchChromium } from './support/browser';
 import { waitForTrace } from './support/jaeger-api';
-import { root, skipReason, startTestJaeger } from './support/jaeger';
+import { root, skipReason, startTestJaeger, type RunningJaeger } from './support/jaeger';
 import { logsText, openSpan, searchService } from './support/jaeger-ui';
+import { chooseService, openMonitor, readCharts } from './support/monitor-ui';
+import { spmSkipReason, startSpmJaeger } from './support/spm';
+import { placeOrder, runPhase } from './support/traffic';
 import { call, order, startTracedStack } from './support/stack';
 
 const OUT = join(root, 'docs/images');
@@ -14,13 +19,22 @@ const fault = (name: string) => ({ baggage: `tracelab.fault=${name}` });
 
 async function main() {
   if (skipReason) throw new Error(skipReason);
-  const { jaeger, ui } = await startTestJaeger();
+  if (spmSkipReason) console.log(`no Monitor tab picture: ${spmSkipReason}`);
+  const spm = spmSkipReason ? undefined : await startSpmJaeger();
+  const { jaeger, ui }: { jaeger: RunningJaeger; ui?: string } = spm ?? (await startTestJaeger());
   if (!ui) console.log('serving the UI built into the binary');
   const stack = await startTracedStack(jaeger.urls.otlpGrpc, { TRACELAB_FAULT_INJECTION: 'true' });
   const browser = await launchChromium();
   try {
     const api = stack.urls.gateway;
     const base = jaeger.urls.ui;
+    if (spm) {
+      // First the Monitor tab: healthy traffic, then the product view slowed and order reads failing.
+      const orderId = await placeOrder(api);
+      await runPhase(api, orderId, { durationMs: 45_000, maxRounds: 600 });
+      await runPhase(api, orderId, { durationMs: 45_000, maxRounds: 400, productFault: 'slow-query', orderFault: 'exception' });
+      await new Promise((r) => setTimeout(r, 12_000)); // the last calls flushed and scraped
+    }
     await order(api, 'c-warmup', [['SKU-005', 1]]); // first requests open connections and plan queries
     const placed = await order(api, 'customer-42', [['SKU-001', 2], ['SKU-002', 1]]);
     const id = (placed.body as { id: string }).id;
@@ -44,10 +58,17 @@ async function main() {
     await trace(page, base, exception.traceId, undefined);
     await logsText(await openSpan(page, 'orders', 'GET /orders/:id')); // the SERVER span holds the exception event
     await shot(page, 'jaeger-exception');
+    if (spm) {
+      await openMonitor(page, base);
+      await chooseService(page, 'gateway', 'Last 5 minutes');
+      const shown = await readCharts(page);
+      if (shown.noData || shown.charts.some((c) => c.drawnPaths === 0)) throw new Error(`the Monitor tab shows no data: ${JSON.stringify(shown)}`);
+      await shot(page, 'jaeger-monitor');
+    }
   } finally {
     await browser.close();
     await stack.stop();
-    await jaeger.stop();
+    await (spm ?? jaeger).stop();
   }
 }
 
