@@ -11,12 +11,12 @@ export const isPoolCheckout = (s: Span) => !dbStatement(s) && /pool[._ -]?(conne
  * Time spent waiting for a database connection. Evidence, in order of preference:
  * - checkout spans (`pg-pool.connect`, …) when the instrumentation makes them: their time in a trace;
  * - without them, the uninstrumented gap between a span's start and its first DB child, when it
- *   ends as another request's query ends (a connection given back) and such waits chain across at
- *   least `poolWait.minConcurrent` requests: one request alone waiting is slow code, a chain of
- *   requests each starting when the one before gave its connection back is a queue for the pool.
+ *   ends as another request's query ends (a connection given back), and at least
+ *   `poolWait.minWaiting` requests of the service wait so at once: one request alone waiting is slow
+ *   code, many at once each resumed by a returned connection is a queue for the pool.
  */
 export const poolWait: Detector = ({ traces, thresholds, explained }) => {
-  const { minWaitMs, minShare, minConcurrent } = thresholds.poolWait;
+  const { minWaitMs, minShare, minWaiting } = thresholds.poolWait;
   const found: Occurrence[] = [];
   const withoutCheckouts: Array<{ trace: Trace; parent: Span; gapUs: number }> = [];
   for (const trace of traces) {
@@ -71,29 +71,36 @@ export const poolWait: Detector = ({ traces, thresholds, explained }) => {
       const release = endingNear(firstQuery.startUs, slack).find((q) => q.trace !== g.trace && q.span.endUs > g.parent.startUs);
       if (release) heldBy.set(g, release.trace);
     }
-    // Chains: the request that released the connection was itself waiting for one.
-    const waiting = new Map([...heldBy.keys()].map((g) => [g.trace, g]));
-    for (const g of heldBy.keys()) {
-      let length = 1;
-      const seen = new Set([g.trace]);
-      for (let t = heldBy.get(g); t && waiting.has(t) && !seen.has(t); t = heldBy.get(waiting.get(t)!)) {
-        seen.add(t);
-        length++;
+    // Requests waiting at the same time, each resumed as a connection came back: a queue for the pool.
+    const waiters = [...heldBy.keys()].sort((x, y) => x.parent.startUs - y.parent.startUs);
+    let cluster: typeof waiters = [];
+    let clusterEnd = 0;
+    const flush = () => {
+      const shareOf = (g: (typeof waiters)[number]) => (g.trace.criticalPathUs ? Math.min(1, g.gapUs / g.trace.criticalPathUs) : 0);
+      // The queue as a whole must matter: its mean share of the critical path, not each wait's.
+      if (cluster.length >= minWaiting && cluster.reduce((sum, g) => sum + shareOf(g), 0) / cluster.length >= minShare) {
+        for (const g of cluster) {
+          const share = shareOf(g);
+          found.push({
+            kind: 'pool-wait',
+            traceIds: [g.trace.traceId],
+            spanIds: [g.parent.spanId],
+            costMs: ms(g.gapUs),
+            criticalPathShare: share,
+            where: `${service}: ${g.parent.name} (before its first query)`,
+            hint: 'the pool has fewer connections than concurrent requests need: raise its size (within the database\'s max_connections), or hold connections for less time',
+            evidence: [`evidence: no checkout spans; ${fmt(ms(g.gapUs))} with no span before the first query, which started as another request's query ended; ${cluster.length} requests waiting at once`],
+          });
+        }
       }
-      if (length < minConcurrent) continue;
-      const share = g.trace.criticalPathUs ? Math.min(1, g.gapUs / g.trace.criticalPathUs) : 0;
-      if (share < minShare) continue;
-      found.push({
-        kind: 'pool-wait',
-        traceIds: [g.trace.traceId],
-        spanIds: [g.parent.spanId],
-        costMs: ms(g.gapUs),
-        criticalPathShare: share,
-        where: `${service}: ${g.parent.name} (before its first query)`,
-        hint: 'the pool has fewer connections than concurrent requests need: raise its size (within the database\'s max_connections), or hold connections for less time',
-        evidence: [`evidence: no checkout spans; ${fmt(ms(g.gapUs))} with no span before the first query, which started as another request's query ended, in a queue of ${length} requests waiting alike`],
-      });
+      cluster = [];
+    };
+    for (const g of waiters) {
+      if (cluster.length && g.parent.startUs >= clusterEnd) flush();
+      cluster.push(g);
+      clusterEnd = Math.max(clusterEnd, g.parent.startUs + g.gapUs);
     }
+    flush();
   }
   return found;
 };

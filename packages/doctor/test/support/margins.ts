@@ -8,7 +8,7 @@ export const RELAXED: Thresholds = {
   nPlusOne: { minRepeats: 2, minTotalMs: 0 },
   slowQuery: { minShare: 0, minMs: DEFAULT_THRESHOLDS.slowQuery.minMs },
   lockWait: { minWaiters: 1, minWaitMs: 1, grantSlackMs: DEFAULT_THRESHOLDS.lockWait.grantSlackMs },
-  poolWait: { minWaitMs: 1, minShare: 0, minConcurrent: 1 },
+  poolWait: { minWaitMs: DEFAULT_THRESHOLDS.poolWait.minWaitMs, minShare: 0, minWaiting: 1 },
   sequential: { minCalls: 2, minSavedMs: 0, minShare: 0, overlapSlackMs: DEFAULT_THRESHOLDS.sequential.overlapSlackMs },
   retries: { minAttempts: 2 },
 };
@@ -27,9 +27,9 @@ export function margins(spans: Span[]): Margin[] {
   const best = new Map<string, Margin>();
   for (const o of occurrences) {
     // Sizes that thresholds bound: the queue for waits, the statement's median share for slow queries.
-    const queue = /queue of (\d+)/.exec(o.evidence.join(' '));
+    const queue = /queue of (\d+)|(\d+) requests waiting at once/.exec(o.evidence.join(' '));
     const median = /median over \d+ run\(s\): (\d+)%/.exec(o.evidence.join(' '));
-    const size = queue ? Number(queue[1]) : o.spanIds.length;
+    const size = queue ? Number(queue[1] ?? queue[2]) : o.spanIds.length;
     const m = { kind: o.kind, costMs: o.costMs, share: median ? Number(median[1]) / 100 : o.criticalPathShare, size };
     const prev = best.get(o.kind);
     if (!prev || m.share > prev.share || (m.share === prev.share && m.costMs > prev.costMs)) best.set(o.kind, m);
