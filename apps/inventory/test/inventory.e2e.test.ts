@@ -19,6 +19,8 @@ describe('inventory on real PostgreSQL', () => {
     app = await createService(AppModule.forRoot(config), { bodyLimitBytes: config.BODY_LIMIT_BYTES });
     await app.listen(0, '127.0.0.1');
     url = await app.getUrl();
+    // Ready once its migrations (and the seed) have run: the service listens before they have; 60 s at most.
+    for (let i = 0; i < 600 && (await fetch(`${url}/health/ready`)).status !== 200; i++) await new Promise((r) => setTimeout(r, 100));
   });
   after(async () => {
     await app?.close();
