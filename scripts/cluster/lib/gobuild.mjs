@@ -5,9 +5,10 @@ import { spawn, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, readFileSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CACHE } from '../config.mjs';
-import { Fault } from './proc.mjs';
+import { Fault, pidAlive } from './proc.mjs';
 
-const BUILD_TIMEOUT_MS = 40 * 60_000;
+// A bound, not an estimate: on 2 busy cores Kubernetes alone took over 40 min from cold.
+const BUILD_TIMEOUT_MS = 150 * 60_000;
 const GO_ENV = { ...process.env, GOFLAGS: '-mod=mod', GOWORK: 'off', CGO_ENABLED: '0', GOTOOLCHAIN: 'local' };
 
 export function goVersion() {
@@ -40,7 +41,7 @@ export async function moduleReplaces(modPath, version, dir) {
 
 /**
  * spec: { name, version, outputs: [binary names], packages: [import paths, same order as outputs],
- *   require: [`mod version`], replace: [[from, to]] | async (dir) => [[from, to]], ldflags, tags, source? }
+ *   require: [`mod version`], replace: [[from, to]] | async (dir) => [[from, to]], ldflags, tags, rename?: { goName: name }, source? }
  * `source` is a folder with its own go.mod/go.sum (built read-only); otherwise a scratch module is made.
  * Returns { dir, seconds, cached }.
  */
@@ -75,12 +76,19 @@ export async function buildTool(spec, { force = false } = {}) {
     );
     await go(['mod', 'tidy'], work, env);
   }
+  // Half-built folders of builds that were killed.
+  for (const f of readdirSync(join(dir, '..'))) {
+    const pid = /^bin\.tmp-(\d+)$/.exec(f)?.[1];
+    if (pid && !pidAlive(Number(pid))) rmSync(join(dir, '..', f), { recursive: true, force: true });
+  }
   const tmp = `${dir}.tmp-${process.pid}`;
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   const ldflags = ['-s', '-w', ...(spec.ldflags ?? [])].join(' ');
   const tags = spec.tags?.length ? [`-tags=${spec.tags.join(',')}`] : [];
   await go(['build', '-trimpath', ...tags, `-ldflags=${ldflags}`, '-o', `${tmp}/`, ...spec.packages], work, env);
+  // Go names a binary after the last path element that is not a major version (server/v3 → server).
+  for (const [from, to] of Object.entries(spec.rename ?? {})) renameSync(join(tmp, from), join(tmp, to));
   const built = readdirSync(tmp);
   for (const o of spec.outputs) if (!built.includes(o)) throw new Fault(`${spec.name}: go build made ${built.join(', ') || 'nothing'}, not ${o}`);
   rmSync(dir, { recursive: true, force: true });

@@ -16,7 +16,7 @@ import { packages } from './packages.mjs';
 import { registry } from './registry.mjs';
 import { scheduler } from './scheduler.mjs';
 import { storage } from './storage.mjs';
-import { tools } from './tools.mjs';
+import { skaffoldTool, tools } from './tools.mjs';
 
 export const STEPS = [
   packages,
@@ -37,4 +37,5 @@ export const STEPS = [
   node,
   storage,
   dns,
+  skaffoldTool,
 ];

@@ -7,6 +7,8 @@ import { pause, provisioner, smokeWeb } from './local.mjs';
 import { skaffold } from './skaffold.mjs';
 
 export const TOOLS = [kubernetes, etcd, coredns, crictl, pause, provisioner, skaffold];
+/** What the cluster itself runs; Skaffold is built by the last step, once the cluster answers. */
+export const CLUSTER_TOOLS = TOOLS.filter((t) => t !== skaffold);
 
 /** Absolute path of a built binary. */
 export function bin(spec, output = spec.outputs[0]) {
@@ -14,9 +16,9 @@ export function bin(spec, output = spec.outputs[0]) {
 }
 
 /** Builds what is missing; `log` gets one line per tool. Returns { name: seconds }. */
-export async function buildAll({ log = console.log, only } = {}) {
+export async function buildAll({ log = console.log, only, tools = TOOLS } = {}) {
   const times = {};
-  for (const spec of TOOLS) {
+  for (const spec of tools) {
     if (only && !only.includes(spec.name)) continue;
     if (isBuilt(spec)) {
       times[spec.name] = 0;

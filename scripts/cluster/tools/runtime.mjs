@@ -6,8 +6,9 @@ const e = VERSIONS.etcd;
 export const etcd = {
   name: 'etcd',
   version: e,
-  outputs: ['v3'],
+  outputs: ['etcd'],
   packages: ['go.etcd.io/etcd/server/v3'],
+  rename: { server: 'etcd' },
   require: ['server/v3', 'api/v3', 'client/pkg/v3', 'client/v3', 'pkg/v3'].map((m) => `go.etcd.io/etcd/${m} v${e}`),
 };
 
