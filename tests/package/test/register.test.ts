@@ -18,6 +18,8 @@ interface FixtureResult {
   queryAsServerSawIt?: string;
   requests?: Array<{ traceId: string; spanId: string }>;
   exitMillis: number;
+  /** From the fixture's last output (printed once shutdown resolved) to its exit: what still held it. */
+  lingerMillis: number;
   stderr: string;
 }
 
@@ -30,12 +32,14 @@ function runFixture(env: Record<string, string>): Promise<FixtureResult> {
   });
   let out = '';
   let err = '';
-  child.stdout.on('data', (d) => (out += d));
+  let lastOutput = started;
+  child.stdout.on('data', (d) => ((out += d), (lastOutput = Date.now())));
   child.stderr.on('data', (d) => (err += d));
   return new Promise((resolve, reject) => {
     child.on('exit', (code) => {
       if (code !== 0) return reject(new Error(`fixture exited ${code}: ${err}`));
-      resolve({ ...JSON.parse(out.trim().split('\n').at(-1)!), exitMillis: Date.now() - started, stderr: err });
+      const exited = Date.now();
+      resolve({ ...JSON.parse(out.trim().split('\n').at(-1)!), exitMillis: exited - started, lingerMillis: exited - lastOutput, stderr: err });
     });
   });
 }
@@ -147,9 +151,11 @@ describe('bounded shutdown: a missing collector never holds a process', () => {
   ] as const) {
     test(`${name}: shutdown resolves within 2 s and the process exits`, async () => {
       const r = await runFixture({ OTEL_EXPORTER_OTLP_ENDPOINT: await endpoint() });
-      console.log(`${name}: shutdown ${r.shutdownMillis} ms, process lifetime ${r.exitMillis} ms`);
+      console.log(`${name}: shutdown ${r.shutdownMillis} ms, exit ${r.lingerMillis} ms after it, process lifetime ${r.exitMillis} ms`);
       assert.ok(r.shutdownMillis <= 2000, `shutdown took ${r.shutdownMillis} ms`);
-      assert.ok(r.exitMillis < 6000, `process lived ${r.exitMillis} ms`);
+      // The process's whole lifetime measures the machine (start-up under load took 11-14 s); what the
+      // collector must not do is keep it alive once shutdown has resolved.
+      assert.ok(r.lingerMillis < 2000, `the process exited ${r.lingerMillis} ms after its shutdown resolved (lived ${r.exitMillis} ms)`);
     });
   }
 });
