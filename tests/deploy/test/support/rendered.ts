@@ -46,8 +46,11 @@ export function renderAll(): Promise<(label: string) => ConfigRender> {
   return all;
 }
 
-/** TraceLab's objects of a configuration (its kustomize paths). */
-export const tracelab = (render: ConfigRender): Rendered[] => render.kustomize.flatMap((k) => k.objects);
+/**
+ * TraceLab's objects of a configuration (its kustomize paths), without k8s/monitor's Prometheus,
+ * which lives in namespace observability beside Jaeger (monitor.test.ts checks it).
+ */
+export const tracelab = (render: ConfigRender): Rendered[] => render.kustomize.flatMap((k) => k.objects).filter((r) => r.object.metadata.namespace !== 'observability');
 /** The objects of its Helm releases. */
 export const released = (render: ConfigRender): Rendered[] => render.releases.flatMap((r) => r.objects);
 export const objects = (rendered: Rendered[]): Manifest[] => rendered.map((r) => r.object);
