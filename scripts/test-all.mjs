@@ -23,7 +23,9 @@ const strictSkips = process.env.CI === 'true' && process.platform === 'linux' &&
 // Two tasks at a time, one per core of the machine CI runs on. The tests judge behaviour (the path a
 // request took, a lock skipped, a timeout not waited out), not wall-clock bounds that a busy machine
 // misses, so they no longer need the machine to themselves.
-const turbo = spawnSync('turbo', [...turboArgs, '--concurrency=2'], { stdio: 'inherit', env: turboEnv });
+// `npm test -- --concurrency=1` overrides it.
+const concurrency = turboArgs.some((a) => a.startsWith('--concurrency')) ? [] : ['--concurrency=2'];
+const turbo = spawnSync('turbo', [...turboArgs, ...concurrency], { stdio: 'inherit', env: turboEnv });
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const skips = [];
