@@ -1,6 +1,6 @@
 // `npm run cluster -- up | down | status | env | build | smoke`: a single-node Kubernetes on this
 // machine from parts built here (see README.md in this folder). One ✓ line per step.
-import { closeSync, mkdirSync, openSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DIRS, DOCKER_CLIENT, KUBECONFIG, STATE } from './config.mjs';
 import { setKubectl } from './lib/kube.mjs';
@@ -80,10 +80,14 @@ async function status() {
 async function env() {
   const cli = await kubeCli();
   const dir = join(STATE, 'bin');
-  rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   const links = { skaffold: bin(skaffold), kubectl: cli.kubectl, helm: cli.helm, crictl: bin(crictl), docker: DOCKER_CLIENT };
-  for (const [name, target] of Object.entries(links)) symlinkSync(target, join(dir, name));
+  // Replaced by rename, so a shell using the folder meanwhile never misses a command.
+  for (const [name, target] of Object.entries(links)) {
+    const tmp = join(dir, `.${name}.${process.pid}`);
+    symlinkSync(target, tmp);
+    renameSync(tmp, join(dir, name));
+  }
   console.log(`# The local cluster (npm run cluster); apply with: eval "$(npm run -s cluster -- env)"
 export KUBECONFIG='${KUBECONFIG}'
 export DOCKER_HOST='${DOCKER_HOST}'
