@@ -76,26 +76,11 @@ jaegerSuite('a trace read back from real Jaeger through its query API', () => {
     const legacy = await legacyTrace(ui, r.traceId);
     assert.ok(legacy, 'the legacy API finds the trace');
     const spans = fromLegacy(legacy);
-    // Jaeger checks that each child span fits in its parent. Our resources carry no `ip`, so Jaeger
-    // treats every span as coming from another host and checks every pair; spans that start on
-    // Date.now() (whole milliseconds) beside spans on the monotonic clock overrun their parent by
-    // a millisecond or so (docs/scenarios.md), and Jaeger then warns "clock skew adjustment
-    // disabled". Any other warning (an invalid parent, a duplicate span id) is a defect.
-    const CLOCK_SLACK_MS = 2;
+    // Jaeger's legacy API runs its clock-skew adjuster on this trace; every process carries the same
+    // `ip` (clock-skew.test.ts shows why that matters), so Jaeger has nothing to warn about. Any
+    // warning (clock skew, an invalid parent, a duplicate span id) is a defect.
     const warned = legacy.spans.filter((s) => s.warnings?.length);
-    for (const w of warned) {
-      const span = spans.find((p) => p.spanId === w.spanID)!;
-      const parent = spans.find((p) => p.spanId === span.parentSpanId);
-      const where = `${span.service}:${span.name}: ${w.warnings}`;
-      assert.ok(w.warnings!.every((text) => text.startsWith('clock skew adjustment disabled')), where);
-      assert.ok(parent, `${where}: has a parent`);
-      assert.ok(span.startMs >= parent.startMs - CLOCK_SLACK_MS, `${where}: starts before ${parent.service}:${parent.name} by more than ${CLOCK_SLACK_MS} ms`);
-      // A callee's SERVER span ends once its response is flushed; the caller's CLIENT span ends when
-      // the response headers arrive, which can be first. Within one process no span outlives its parent.
-      const crossing = span.kind === SERVER && parent.kind === CLIENT && parent.service !== span.service;
-      if (!crossing) assert.ok(span.endMs <= parent.endMs + CLOCK_SLACK_MS, `${where}: outlives ${parent.service}:${parent.name} by more than ${CLOCK_SLACK_MS} ms`);
-    }
-    console.log(`Jaeger's warnings on ${warned.length} of ${spans.length} spans: ${warned.map((w) => `${w.operationName} "${w.warnings}"`).join('; ') || 'none'}`);
+    assert.deepEqual(warned.map((w) => `${w.operationName}: ${w.warnings}`), [], "Jaeger's warnings on the order's spans");
     assertOrderTrace(spans, 'legacy');
     const key = (s: PlainSpan) => `${s.spanId} ${s.parentSpanId} ${s.service} ${s.kind} ${s.name} ${s.status.code}`;
     assert.deepEqual(spans.map(key).sort(), v3.map(key).sort(), 'both APIs return the same spans');
