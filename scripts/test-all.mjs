@@ -36,7 +36,14 @@ for (const dir of dirs) {
     missing.push(dir);
     continue;
   }
-  const counts = JSON.parse(readFileSync(file, 'utf8'));
+  // The reporter writes its one line at the end: a runner that crashed or was killed leaves it empty.
+  let counts;
+  try {
+    counts = JSON.parse(readFileSync(file, 'utf8'));
+  } catch {
+    missing.push(dir);
+    continue;
+  }
   for (const k of Object.keys(totals)) totals[k] += counts[k] ?? 0;
   for (const skip of counts.skips ?? []) skips.push({ dir, ...skip });
 }
