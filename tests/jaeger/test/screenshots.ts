@@ -31,8 +31,8 @@ async function main() {
     if (spm) {
       // First the Monitor tab: healthy traffic, then the product view slowed and order reads failing.
       const orderId = await placeOrder(api);
-      await runPhase(api, orderId, { durationMs: 45_000, maxRounds: 600 });
-      await runPhase(api, orderId, { durationMs: 45_000, maxRounds: 400, productFault: 'slow-query', orderFault: 'exception' });
+      await runPhase(api, orderId, { durationMs: 75_000, maxRounds: 900 }); // the UI plots a point a minute
+      await runPhase(api, orderId, { durationMs: 75_000, maxRounds: 600, productFault: 'slow-query', orderFault: 'exception' });
       await new Promise((r) => setTimeout(r, 12_000)); // the last calls flushed and scraped
     }
     await order(api, 'c-warmup', [['SKU-005', 1]]); // first requests open connections and plan queries
@@ -62,7 +62,7 @@ async function main() {
       await openMonitor(page, base);
       await chooseService(page, 'gateway', 'Last 5 minutes');
       const shown = await readCharts(page);
-      if (shown.noData || shown.charts.some((c) => c.drawnPaths === 0)) throw new Error(`the Monitor tab shows no data: ${JSON.stringify(shown)}`);
+      if (shown.noData || shown.charts.some((c) => c.marks === 0)) throw new Error(`the Monitor tab shows no data: ${JSON.stringify(shown)}`);
       await shot(page, 'jaeger-monitor');
     }
   } finally {

@@ -26,8 +26,11 @@ export async function chooseService(page: Page, service: string, timeframe = 'La
 }
 
 export interface MonitorCharts {
-  /** Each chart's title and how many drawn data paths (non-empty SVG `d`) it has. */
-  charts: Array<{ title: string; drawnPaths: number }>;
+  /**
+   * Each chart's title and how many data marks it draws: curve paths with a real `d`, and dots (the
+   * UI's step is one minute, so the first minute of traffic is a single dot, no line yet).
+   */
+  charts: Array<{ title: string; marks: number }>;
   /** The operations table's rows: operation name as shown. */
   operations: string[];
   /** The "No data yet!" banner is up. */
@@ -38,21 +41,23 @@ export interface MonitorCharts {
 export async function readCharts(page: Page): Promise<MonitorCharts> {
   const charts = page.locator('.graph-container');
   await charts.first().waitFor({ timeout: UI_TIMEOUT_MS });
-  // Drawn: a recharts line or area path with a real `d`, in every chart.
+  // Drawn: in the plot (not the legend), a curve with a real `d` or a dot, in every chart.
+  const marks = 'svg[role=application] path.recharts-curve[d*=L], svg[role=application] circle';
   await page
-    .waitForFunction(
-      `[...document.querySelectorAll('.graph-container')].every((g) => [...g.querySelectorAll('path.recharts-curve')].some((p) => (p.getAttribute('d') || '').length > 10))`,
-      undefined,
-      { timeout: UI_TIMEOUT_MS },
-    )
+    .waitForFunction(`[...document.querySelectorAll('.graph-container')].every((g) => g.querySelectorAll('${marks}').length > 0)`, undefined, { timeout: UI_TIMEOUT_MS })
     .catch(() => {});
-  const drawn = await charts.evaluateAll((els) =>
-    els.map((g) => ({
-      title: (g.querySelector('.graph-header, h3, h2')?.textContent ?? '').trim(),
-      drawnPaths: [...g.querySelectorAll('path.recharts-curve')].filter((p) => (p.getAttribute('d') ?? '').length > 10).length,
-    })),
+  const drawn = await charts.evaluateAll(
+    (els, selector) =>
+      els.map((g) => ({
+        title: (g.querySelector('.graph-header')?.textContent ?? '').trim(),
+        marks: g.querySelectorAll(selector).length,
+      })),
+    marks,
   );
-  const operations = (await page.locator('.operation-table-block .ant-table-row').evaluateAll((rows) => rows.map((r) => (r.querySelector('td')?.textContent ?? '').trim()))).filter(Boolean);
+  // The operations table ("Operations metrics under <service>") loads after the charts.
+  const rows = page.locator('.ant-table-tbody tr.ant-table-row');
+  await rows.first().waitFor({ timeout: UI_TIMEOUT_MS }).catch(() => {});
+  const operations = (await rows.evaluateAll((trs) => trs.map((r) => (r.querySelector('td')?.textContent ?? '').trim()))).filter(Boolean);
   const noData = (await page.getByText('No data yet').count()) > 0;
   return { charts: drawn, operations, noData };
 }
