@@ -52,6 +52,31 @@ export async function buildTool(spec, { force = false } = {}) {
   const began = Date.now();
   const work = join(CACHE, `${spec.name}-${spec.version}`, 'src');
   mkdirSync(work, { recursive: true });
+  // Another process (a second clone, a parallel `up`) building the same version: wait for it.
+  const lock = join(work, '..', 'build.lock');
+  for (;;) {
+    try {
+      writeFileSync(lock, String(process.pid), { flag: 'wx' });
+      break;
+    } catch {
+      const holder = Number(readFileSync(lock, 'utf8'));
+      if (!holder || !pidAlive(holder)) {
+        rmSync(lock, { force: true });
+        continue;
+      }
+      await new Promise((r) => setTimeout(r, 2000));
+      if (isBuilt(spec)) return { dir, seconds: (Date.now() - began) / 1000, cached: false };
+    }
+  }
+  try {
+    if (!force && isBuilt(spec)) return { dir, seconds: 0, cached: true };
+    return await buildLocked(spec, dir, work, began);
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+async function buildLocked(spec, dir, work, began) {
   let env = GO_ENV;
   if (spec.source) {
     rmSync(work, { recursive: true, force: true });
