@@ -16,7 +16,8 @@ import (
 
 func main() {
 	host, _ := os.Hostname()
-	client := &http.Client{Timeout: 5 * time.Second}
+	// A new connection per request, so that each one goes through the Service's load balancing.
+	client := &http.Client{Timeout: 5 * time.Second, Transport: &http.Transport{DisableKeepAlives: true}}
 	http.HandleFunc("/", func(w http.ResponseWriter, _ *http.Request) { fmt.Fprintf(w, "%s\n", host) })
 	http.HandleFunc("/lookup", func(w http.ResponseWriter, r *http.Request) {
 		addrs, err := net.LookupHost(r.URL.Query().Get("name"))
