@@ -1,13 +1,15 @@
 // What the host had before the first `up` (links, iptables chains, FORWARD policy, ip_forward),
 // so that `down` removes exactly what the cluster added: chains and links it made, the rules
 // that jump to them, and the settings it changed.
-import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, readdirSync, readlinkSync, rmSync, rmdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DIRS } from '../config.mjs';
 import { run } from './proc.mjs';
 
 const SNAPSHOT = join(DIRS.run, 'host-before.json');
 const TABLES = ['filter', 'nat', 'mangle', 'raw'];
+/** Folders containerd and the kubelet make at fixed places (not configurable in containerd 1.6 / kubelet). */
+const HOST_DIRS = ['/var/log/containers', '/var/lib/cni/results', '/var/lib/cni', '/run/netns'];
 
 export function links() {
   return JSON.parse(run('ip', ['-j', 'link', 'show']).stdout).map((l) => l.ifname);
@@ -29,7 +31,8 @@ const ipForward = () => readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').tr
 export function snapshotHost() {
   if (existsSync(SNAPSHOT)) return;
   mkdirSync(DIRS.run, { recursive: true });
-  writeFileSync(SNAPSHOT, JSON.stringify({ links: links(), chains: chains(), forwardPolicy: forwardPolicy(), ipForward: ipForward() }));
+  const dirs = HOST_DIRS.filter((d) => existsSync(d));
+  writeFileSync(SNAPSHOT, JSON.stringify({ links: links(), chains: chains(), forwardPolicy: forwardPolicy(), ipForward: ipForward(), dirs }));
 }
 
 export function hostBefore() {
@@ -85,4 +88,29 @@ export function restoreForwarding() {
   if (!before) return;
   if (before.forwardPolicy && forwardPolicy() !== before.forwardPolicy) run('iptables', ['-P', 'FORWARD', before.forwardPolicy], { allowFail: true });
   if (before.ipForward && ipForward() !== before.ipForward) writeFileSync('/proc/sys/net/ipv4/ip_forward', before.ipForward);
+}
+
+/**
+ * Removes the kubelet's links in /var/log/containers that point into `stateDir`, then the fixed
+ * folders above that the cluster created, if empty. Returns how many entries went.
+ */
+export function removeHostDirs(stateDir) {
+  const before = hostBefore()?.dirs ?? HOST_DIRS;
+  let n = 0;
+  if (existsSync('/var/log/containers')) {
+    for (const f of readdirSync('/var/log/containers')) {
+      const path = join('/var/log/containers', f);
+      try {
+        if (readlinkSync(path).startsWith(`${stateDir}/`)) (rmSync(path), n++);
+      } catch {
+        // not a link
+      }
+    }
+  }
+  for (const d of HOST_DIRS) {
+    if (before.includes(d) || !existsSync(d) || readdirSync(d).length) continue;
+    rmdirSync(d);
+    n++;
+  }
+  return n;
 }

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLUSTER, DIRS } from '../config.mjs';
-import { forgetHost, removeChains, removeLink, restoreForwarding, snapshotHost } from '../lib/host.mjs';
+import { forgetHost, removeChains, removeHostDirs, removeLink, restoreForwarding, snapshotHost } from '../lib/host.mjs';
 import { mountsUnder, unmountUnder } from '../lib/mounts.mjs';
 import { run } from '../lib/proc.mjs';
 
@@ -30,6 +30,8 @@ export const host = {
     const chains = removeChains(/^(CNI-|KUBE-)/);
     if (chains) done.push(`${chains} CNI-*/KUBE-* chains`);
     restoreForwarding();
+    const dirs = removeHostDirs(DIRS.state);
+    if (dirs) done.push(`${dirs} pod log links and empty runtime folders`);
     forgetHost();
     // Runtime state only; certificates, etcd, registry, volumes and image caches stay for the next `up`.
     for (const d of [DIRS.containerdState, DIRS.dockerExec, DIRS.cniData, DIRS.run]) rmSync(d, { recursive: true, force: true });
