@@ -1,5 +1,6 @@
 // npm run k8s:render -- [-p profile[,profile]]: prints what `skaffold dev` with those profiles would
-// apply (the Helm releases' objects, then TraceLab's), rendered by the real helm and kubectl kustomize.
+// apply (the Helm releases' objects, then TraceLab's), rendered by the real Skaffold (`skaffold
+// render --offline`, the Jaeger chart from the local copy) after `helm lint` of the release.
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -30,7 +31,7 @@ async function main(): Promise<void> {
       summary.push(`Helm release ${r.release.name}: ${r.objects.length} objects`);
     }
     for (const k of render.kustomize) {
-      out.push(`# kubectl kustomize ${k.path}`);
+      out.push(`# kustomize ${k.path}`);
       out.push(...k.objects.map((o) => `---\n${stringify(o.object)}`));
       summary.push(`${k.path}: ${k.objects.length} objects`);
     }

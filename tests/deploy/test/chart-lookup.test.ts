@@ -5,9 +5,9 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { before, describe, test } from 'node:test';
 import { findChart } from '../src/chart';
-import { runTool, type Tools } from '../src/tools';
+import { runTool, UNSUPPORTED_PLATFORM, type Tools } from '../src/tools';
 import { hasReference, NO_REFERENCE, REFERENCE, ROOT } from './support/repo';
-import { getTools, TMP, UNSUPPORTED_PLATFORM } from './support/rendered';
+import { getTools, TMP } from './support/rendered';
 
 /** Where the chart comes from when ../shared/reference does not have the release's version. */
 describe('the chart of a Helm release: reference copy, else helm pull, else one skip line', { skip: UNSUPPORTED_PLATFORM }, () => {

