@@ -4,7 +4,7 @@ import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, symli
 import { join } from 'node:path';
 import { DIRS, DOCKER_CLIENT, KUBECONFIG, STATE } from './config.mjs';
 import { setKubectl } from './lib/kube.mjs';
-import { Fault, pidAlive } from './lib/proc.mjs';
+import { Fault, cmdline } from './lib/proc.mjs';
 import { checkGo, checkPorts, nodeIp, unsupported } from './preflight.mjs';
 import { DOCKER_HOST } from './steps/docker.mjs';
 import { STEPS } from './steps/index.mjs';
@@ -25,7 +25,8 @@ function lock() {
       return () => rmSync(LOCK, { force: true });
     } catch {
       const holder = Number(readFileSync(LOCK, 'utf8'));
-      if (holder && pidAlive(holder)) throw new Fault(`another \`npm run cluster\` (pid ${holder}) is working on this cluster; wait for it`);
+      // A zombie or a recycled pid has no `cli.mjs` on its command line.
+      if (holder && cmdline(holder)?.some((a) => a.endsWith('cluster/cli.mjs'))) throw new Fault(`another \`npm run cluster\` (pid ${holder}) is working on this cluster; wait for it`);
       rmSync(LOCK, { force: true });
     }
   }
