@@ -58,9 +58,14 @@ export async function smoke() {
     const apiResolved = await text(`http://${ipA}:8080/lookup?name=kubernetes.default`);
     check(`a pod resolves ${fqdn} → ${clusterIp} and kubernetes.default → ${apiResolved} through CoreDNS`);
 
+    // kube-proxy writes a new endpoint into iptables up to a second after the pod is Ready.
+    await waitFor('2 ready endpoints', () => get('{.items[*].endpoints[?(@.conditions.ready==true)].addresses[0]}', 'endpointslices', '-l', 'kubernetes.io/service-name=smoke-web').split(' ').filter(Boolean).length === 2, { timeoutMs: 30_000 });
     const seen = new Set();
-    for (let i = 0; i < 40 && seen.size < 2; i++) seen.add(await text(`http://${ipA}:8080/fetch?url=http://smoke-web/`));
-    if (seen.size < 2) throw new Fault(`smoke: the Service answered only from ${[...seen].join(', ')} in 40 requests`);
+    for (let i = 0; i < 100 && seen.size < 2; i++) {
+      seen.add(await text(`http://${ipA}:8080/fetch?url=http://smoke-web/`));
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    if (seen.size < 2) throw new Fault(`smoke: the Service answered only from ${[...seen].join(', ')} in 100 requests over 10 s`);
     check(`Service smoke-web (${clusterIp}) answers a pod by its short name, from both pods: ${[...seen].join(', ')}`);
 
     for (const [name, ip] of pods) {
