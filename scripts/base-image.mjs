@@ -108,8 +108,7 @@ export function ensureBaseImage(buildah, version = dockerfileNodeVersion()) {
 
 /**
  * A stand-in in Docker's image store: made with buildah if needed (`make`: ensureBaseImage by
- * default, or ensureDebianImage), then `buildah push … docker-daemon:<image>` (about 7 s), for
- * Docker builds that start FROM it.
+ * default, or ensureDebianImage), then into Docker, for Docker builds that start FROM it.
  */
 export function ensureBaseInDocker(buildah, make = ensureBaseImage) {
   const began = Date.now();
@@ -118,6 +117,16 @@ export function ensureBaseInDocker(buildah, make = ensureBaseImage) {
   }
   const { image } = make(buildah);
   const [cmd, ...flags] = buildah;
-  run(cmd, [...flags, 'push', '--quiet', image, `docker-daemon:${image}`]);
+  // Through an archive and `docker load`, not buildah's docker-daemon: transport, which only talks
+  // to /var/run/docker.sock and not to a daemon named by DOCKER_HOST (npm run cluster's).
+  mkdirSync('/var/tmp/tracelab', { recursive: true, mode: 0o755 });
+  const work = mkdtempSync('/var/tmp/tracelab/to-docker-');
+  try {
+    const archive = join(work, 'image.tar');
+    run(cmd, [...flags, 'push', '--quiet', image, `docker-archive:${archive}:${image}`]);
+    run('docker', ['load', '--quiet', '--input', archive]);
+  } finally {
+    rmSync(work, { recursive: true, force: true });
+  }
   return { image, seconds: (Date.now() - began) / 1000 };
 }

@@ -147,7 +147,13 @@ if (engine === 'docker') {
   }
   if (!ok('docker', ['image', 'inspect', base]) && !ok('docker', ['pull', '--quiet', base], 120_000)) {
     console.log(`images: no registry reachable for ${base}: making a stand-in with buildah and pushing it into Docker…`);
-    const made = ensureBaseInDocker(buildah);
+    let made;
+    try {
+      made = ensureBaseInDocker(buildah);
+    } catch (error) {
+      console.error(`images: ${error.message}`);
+      process.exit(1);
+    }
     console.log(`images: stand-in ${made.image} in Docker in ${made.seconds.toFixed(0)} s`);
   }
 }
