@@ -53,8 +53,12 @@ export async function smoke() {
     const [, ipA] = pods[0];
     const clusterIp = get('{.spec.clusterIP}', 'service', 'smoke-web');
     const fqdn = `smoke-web.${NS}.svc.${CLUSTER.domain}`;
-    const resolved = await text(`http://${ipA}:8080/lookup?name=${fqdn}`);
-    if (!resolved.split(' ').includes(clusterIp)) throw new Fault(`smoke: ${fqdn} resolved to ${resolved} in a pod, not the Service's ${clusterIp}`);
+    // CoreDNS caches answers for 30 s (as kubeadm and Minikube set it): a Service re-made under the
+    // same name within that time still resolves to its old address for a while.
+    let resolved = '';
+    await waitFor(`${fqdn} resolving to ${clusterIp} in a pod`, async () => (resolved = await text(`http://${ipA}:8080/lookup?name=${fqdn}`)).split(' ').includes(clusterIp), { timeoutMs: 45_000, intervalMs: 1000 }).catch(() => {
+      throw new Fault(`smoke: ${fqdn} resolved to ${resolved || 'nothing'} in a pod, not the Service's ${clusterIp}, for 45 s`);
+    });
     const apiResolved = await text(`http://${ipA}:8080/lookup?name=kubernetes.default`);
     check(`a pod resolves ${fqdn} → ${clusterIp} and kubernetes.default → ${apiResolved} through CoreDNS`);
 
