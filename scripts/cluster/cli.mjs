@@ -8,6 +8,7 @@ import { Fault, cmdline } from './lib/proc.mjs';
 import { checkGo, checkPorts, nodeIp, unsupported } from './preflight.mjs';
 import { DOCKER_HOST } from './steps/docker.mjs';
 import { STEPS } from './steps/index.mjs';
+import { packages } from './steps/packages.mjs';
 import { bin, buildAll, crictl, skaffold } from './tools/index.mjs';
 import { kubeCli } from './tools/kube-cli.mjs';
 
@@ -108,8 +109,11 @@ async function main() {
   if (command === 'env') return env();
   if (command === 'status') return status();
   if (command === 'build') {
+    // Everything `up` needs before it starts a process: for CI, so the tests' own `up` only starts.
+    console.log(`✓ ${packages.up()}`);
     checkGo();
     const times = await buildAll();
+    await kubeCli();
     return console.log(`tools: ${Object.entries(times).map(([n, s]) => `${n} ${s ? `built in ${s.toFixed(0)} s` : 'cached'}`).join(', ')}`);
   }
   if (command === 'smoke') return (await import('./smoke.mjs')).smoke();

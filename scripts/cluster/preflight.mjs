@@ -1,6 +1,6 @@
 // Checks before `up`: one clear line for each reason the cluster cannot start here.
 import { readFileSync } from 'node:fs';
-import { DIRS, PORTS } from './config.mjs';
+import { DIRS, PORTS, SOCKETS } from './config.mjs';
 import { Fault, cmdline, daemonPid, listeners, run } from './lib/proc.mjs';
 import { goVersion, isBuilt } from './lib/gobuild.mjs';
 import { TOOLS } from './tools/index.mjs';
@@ -8,6 +8,8 @@ import { TOOLS } from './tools/index.mjs';
 /** Why this machine cannot run the cluster, or undefined. */
 export function unsupported() {
   if (process.platform !== 'linux') return `the local cluster runs Linux processes (kubelet, containerd, iptables); this is ${process.platform}: use Minikube instead`;
+  const long = Object.values(SOCKETS).find((s) => s.length > 100);
+  if (long) return `the checkout's path is too long for a unix socket (${long}: ${long.length} > 100 characters): clone it to a shorter path`;
   if (process.getuid?.() !== 0) return 'the local cluster needs root (containerd, the kubelet and iptables): run it as root, e.g. sudo npm run cluster -- up';
   return undefined;
 }
