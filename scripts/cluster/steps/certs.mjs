@@ -21,6 +21,7 @@ function identities(nodeIp) {
     ['kubelet-client', dn(`system:node:${CLUSTER.nodeName}`, 'system:nodes'), clientExt],
     ['kubelet', dn(CLUSTER.nodeName), serverExt([`DNS:${CLUSTER.nodeName}`, 'DNS:localhost', 'IP:127.0.0.1', `IP:${nodeIp}`])],
     ['provisioner', dn('system:tracelab:storage-provisioner'), clientExt],
+    ['front-proxy-client', dn('front-proxy-client'), clientExt, 'front-proxy-ca'],
   ];
 }
 const clientExt = 'basicConstraints=CA:FALSE\nkeyUsage=critical,digitalSignature,keyEncipherment\nextendedKeyUsage=clientAuth\n';
@@ -28,11 +29,11 @@ const serverExt = (sans) => `basicConstraints=CA:FALSE\nkeyUsage=critical,digita
 
 const newKey = (file) => run('openssl', ['genpkey', '-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256', '-out', file]);
 
-function issue(name, subject, ext) {
+function issue(name, subject, ext, ca = 'ca') {
   newKey(pki(`${name}.key`));
   const csr = run('openssl', ['req', '-new', '-key', pki(`${name}.key`), '-subj', subject]).stdout;
   writeFileSync(pki(`${name}.ext`), ext);
-  run('openssl', ['x509', '-req', '-CA', pki('ca.crt'), '-CAkey', pki('ca.key'), '-CAcreateserial', '-days', '3650', '-sha256', '-extfile', pki(`${name}.ext`), '-out', pki(`${name}.crt`)], { input: csr });
+  run('openssl', ['x509', '-req', '-CA', pki(`${ca}.crt`), '-CAkey', pki(`${ca}.key`), '-CAcreateserial', '-days', '3650', '-sha256', '-extfile', pki(`${name}.ext`), '-out', pki(`${name}.crt`)], { input: csr });
   rmSync(pki(`${name}.ext`));
 }
 
@@ -40,9 +41,13 @@ function issue(name, subject, ext) {
 export function ensureCerts(nodeIp) {
   mkdirSync(DIRS.pki, { recursive: true, mode: 0o700 });
   let made = 0;
-  if (!existsSync(pki('ca.crt'))) {
-    newKey(pki('ca.key'));
-    run('openssl', ['req', '-x509', '-new', '-key', pki('ca.key'), '-subj', '/CN=tracelab-ca', '-days', '3650', '-sha256', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign,digitalSignature', '-out', pki('ca.crt')]);
+  // The front-proxy CA signs only the apiserver's identity towards aggregated API servers
+  // (as kubeadm does); without it the extension-apiserver-authentication ConfigMap lacks the
+  // requestheader CA and every controller logs that twice a minute.
+  for (const ca of ['ca', 'front-proxy-ca']) {
+    if (existsSync(pki(`${ca}.crt`))) continue;
+    newKey(pki(`${ca}.key`));
+    run('openssl', ['req', '-x509', '-new', '-key', pki(`${ca}.key`), '-subj', `/CN=tracelab-${ca}`, '-days', '3650', '-sha256', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign,cRLSign,digitalSignature', '-out', pki(`${ca}.crt`)]);
     made++;
   }
   if (!existsSync(pki('sa.key'))) {
@@ -52,10 +57,10 @@ export function ensureCerts(nodeIp) {
   }
   const stamp = pki('node-ip');
   const ipChanged = !existsSync(stamp) || readFileSync(stamp, 'utf8') !== nodeIp;
-  for (const [name, subject, ext] of identities(nodeIp)) {
+  for (const [name, subject, ext, ca] of identities(nodeIp)) {
     const mentionsIp = name === 'apiserver' || name === 'kubelet';
     if (existsSync(pki(`${name}.crt`)) && !(mentionsIp && ipChanged)) continue;
-    issue(name, subject, ext);
+    issue(name, subject, ext, ca);
     made++;
   }
   writeFileSync(stamp, nodeIp);

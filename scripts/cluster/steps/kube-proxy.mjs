@@ -21,6 +21,8 @@ const config = () => ({
   healthzBindAddress: `127.0.0.1:${PORTS.proxyHealthz}`,
   metricsBindAddress: `127.0.0.1:${PORTS.proxyMetrics}`,
   conntrack: { maxPerCore: 0 },
+  // NodePorts on the node's own address only (kube-proxy warns that all local IPs is a risky default).
+  nodePortAddresses: ['primary'],
 });
 
 export const kubeProxy = daemonStep({
