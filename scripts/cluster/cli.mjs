@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { DIRS, DOCKER_CLIENT, KUBECONFIG, STATE } from './config.mjs';
 import { setKubectl } from './lib/kube.mjs';
 import { Fault, cmdline } from './lib/proc.mjs';
-import { checkGo, checkPorts, nodeIp, unsupported } from './preflight.mjs';
+import { checkForeignDockerd, checkGo, checkPorts, nodeIp, unsupported } from './preflight.mjs';
 import { DOCKER_HOST } from './steps/docker.mjs';
 import { STEPS } from './steps/index.mjs';
 import { packages } from './steps/packages.mjs';
@@ -38,6 +38,7 @@ async function up() {
   const began = Date.now();
   checkGo();
   checkPorts(STEPS);
+  checkForeignDockerd();
   const ctx = { nodeIp: nodeIp(), log: (l) => console.log(l) };
   for (const step of STEPS) {
     const t = Date.now();

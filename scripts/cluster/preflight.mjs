@@ -1,5 +1,5 @@
 // Checks before `up`: one clear line for each reason the cluster cannot start here.
-import { readFileSync } from 'node:fs';
+import { readFileSync, readdirSync } from 'node:fs';
 import { DIRS, PORTS, SOCKETS } from './config.mjs';
 import { Fault, cmdline, daemonPid, listeners, run } from './lib/proc.mjs';
 import { goVersion, isBuilt } from './lib/gobuild.mjs';
@@ -58,3 +58,18 @@ export function checkGo() {
 }
 
 export { DIRS, PORTS };
+
+/**
+ * A Docker daemon the cluster did not start shares docker0 and the DOCKER chains with ours, and
+ * `down` could not tell them apart: refuse instead.
+ */
+export function checkForeignDockerd() {
+  const ours = daemonPid('dockerd');
+  for (const p of readdirSync('/proc').filter((d) => /^\d+$/.test(d)).map(Number)) {
+    if (p === ours) continue;
+    const argv = cmdline(p);
+    if (argv?.[0]?.endsWith('/dockerd') || argv?.[0] === 'dockerd') {
+      throw new Fault(`a Docker daemon not started by this cluster runs (pid ${p}: ${argv.join(' ').slice(0, 100)}); it would share docker0 and the DOCKER iptables chains with the cluster's: stop it first (e.g. systemctl stop docker docker.socket)`);
+    }
+  }
+}

@@ -29,10 +29,11 @@ const ipForward = () => readFileSync('/proc/sys/net/ipv4/ip_forward', 'utf8').tr
 
 /** Taken once, before anything starts; kept until a `down` has undone everything. */
 export function snapshotHost() {
-  if (existsSync(SNAPSHOT)) return;
+  if (existsSync(SNAPSHOT)) return false;
   mkdirSync(DIRS.run, { recursive: true });
   const dirs = HOST_DIRS.filter((d) => existsSync(d));
   writeFileSync(SNAPSHOT, JSON.stringify({ links: links(), chains: chains(), forwardPolicy: forwardPolicy(), ipForward: ipForward(), dirs }));
+  return true;
 }
 
 export function hostBefore() {

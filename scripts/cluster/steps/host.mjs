@@ -13,8 +13,8 @@ const NETNS_RECORD = join(DIRS.run, 'netns.json');
 export const host = {
   name: 'host',
   up() {
-    snapshotHost();
-    return `host state recorded (links, iptables chains, FORWARD policy) in ${DIRS.run}; logs in ${DIRS.logs}`;
+    const fresh = snapshotHost();
+    return `host state ${fresh ? 'recorded' : 'kept from the first up'} (links, iptables chains, FORWARD policy) in ${DIRS.run}; logs in ${DIRS.logs}`;
   },
   down() {
     const done = [];
