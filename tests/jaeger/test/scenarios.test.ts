@@ -33,7 +33,7 @@ jaegerSuite('fault scenarios as Jaeger shows them', () => {
     const found = await searchByTag(ui, tagged.service, { 'tracelab.fault': name });
     assert.ok(found.some((t) => t.traceID === r.traceId), `GET /api/traces?service=${tagged.service}&tags={"tracelab.fault":"${name}"} finds ${r.traceId}`);
     for (const t of found) assert.ok(t.spans.some((s) => s.tags?.some((tag) => tag.key === 'tracelab.fault' && tag.value === name)), `search hit ${t.traceID} carries the tag`);
-    // The v3 search filters by attributes from Jaeger 2.19 on; 2.13's v3 gateway has no such parameter.
+    // The v3 search filters by attributes from Jaeger 2.19 on; 2.12's v3 gateway (the version built here) has no such parameter.
     if (atLeast(version, 2, 19)) {
       const v3 = await v3SearchByAttributes(ui, tagged.service, { 'tracelab.fault': name });
       assert.ok(v3.some((s) => s.traceId === r.traceId), 'GET /api/v3/traces?query.attributes=… finds it');
