@@ -1,6 +1,7 @@
 // Builds a stand-in for an image a user would pull from Docker Hub, for machines that reach no
-// container registry: `postgres` (postgres:18.4) or `jaeger` (jaegertracing/jaeger, chart 4.11.1).
-//   node scripts/standins/build.mjs postgres|jaeger [--tag <image>] [--push]
+// container registry: `postgres` (postgres:18.4), `jaeger` (jaegertracing/jaeger, chart 4.11.1) or
+// `prometheus` (prom/prometheus, k8s/monitor).
+//   node scripts/standins/build.mjs postgres|jaeger|prometheus [--tag <image>] [--push]
 // Skaffold's `tracelab` profile runs it as a custom build (skaffold.yaml): Skaffold sets $IMAGE to
 // the tag it wants and $PUSH_IMAGE=true when the image goes to a registry (localhost:5000 there).
 // Docker builds it (BuildKit); the FROM images are stand-ins too (scripts/base-image.mjs).
@@ -12,6 +13,7 @@ import { parseArgs } from 'node:util';
 import { ensureBaseInDocker, ensureDebianImage } from '../base-image.mjs';
 import { buildJaeger } from '../jaeger/build.mjs';
 import { uiAssets } from '../jaeger/locate.mjs';
+import { buildPrometheus } from '../prometheus/build.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -36,6 +38,12 @@ const STANDINS = {
     cpSync(built.bin, join(context, 'jaeger'));
     cpSync(ui, join(context, 'ui'), { recursive: true });
     return { from: [], what: `Jaeger ${built.jaeger} (module ${built.module}) with UI ${built.ui}` };
+  },
+  async prometheus(context) {
+    // Reuses the binary `npm run prometheus:build` left in the user's cache; builds it when absent.
+    const built = await buildPrometheus({ log: (line) => console.error(`standins: ${line}`) });
+    cpSync(built.bin, join(context, 'prometheus'));
+    return { from: [], what: `Prometheus ${built.version} (module ${built.moduleVersion})` };
   },
 };
 
