@@ -24,8 +24,8 @@ const skip =
 
 const NAMESPACES = ['tracelab', 'observability'];
 const SERVICES = ['gateway', 'orders', 'inventory'];
-// postgres, gateway, orders, inventory and Jaeger.
-const PODS = 5;
+// postgres, gateway, orders, inventory, Jaeger and Prometheus (k8s/monitor).
+const PODS = 6;
 const MIN = 60_000;
 const SPANS_PER_ORDER = 19;
 
@@ -73,6 +73,9 @@ if (skip) {
       timings.push(`cluster up ${r.seconds.toFixed(0)} s`);
       env = clusterEnv();
       assert.ok(env.SKAFFOLD_DEFAULT_REPO, '`npm run cluster -- env` must export SKAFFOLD_DEFAULT_REPO (the local registry skaffold pushes to)');
+      // Skaffold 2.16.1 runs `helm version --client` and passes --post-renderer: Helm 4 has neither.
+      const helm = capture('helm', ['version', '--short'], cluster());
+      assert.match(helm.stdout, /^v3\./, `\`npm run cluster -- env\` must put a Helm 3 on PATH for Skaffold 2.16.1 (scripts/helm/build.mjs builds one); helm version says: ${helm.stdout.trim()}${helm.stderr.trim()}`);
       const seconds = await waitFor('the node to be Ready', 3 * MIN, () => {
         const nodes = json<{ items: Array<{ metadata: { name: string }; status: { conditions: Array<{ type: string; status: string }> } }> }>('kubectl', ['get', 'nodes', '-o', 'json'], cluster()).items;
         const state = nodes.map((n) => `${n.metadata.name} Ready=${n.status.conditions.find((c) => c.type === 'Ready')?.status}`).join(', ');
