@@ -1,12 +1,12 @@
 // First step up, last step down: records what the host had, and at the end removes whatever the
 // cluster's processes left on it (the CNI bridge, CNI-* and KUBE-* chains made by the cluster,
 // mounts under the state folder, the pods' network namespaces) and restores forwarding settings.
-import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { CLUSTER, DIRS } from '../config.mjs';
 import { forgetHost, removeChains, removeHostDirs, removeLink, restoreForwarding, snapshotHost } from '../lib/host.mjs';
-import { mountsUnder, unmountUnder } from '../lib/mounts.mjs';
-import { run } from '../lib/proc.mjs';
+import { unmountUnder } from '../lib/mounts.mjs';
+import { foreignKubelet, podNetns, removeBridgeVeths, removeNetns, removePodCgroups } from '../lib/pods.mjs';
 
 const NETNS_RECORD = join(DIRS.run, 'netns.json');
 
@@ -18,14 +18,18 @@ export const host = {
   },
   down() {
     const done = [];
-    const netns = leftoverNetns();
-    for (const ns of netns) {
-      run('umount', [ns], { allowFail: true });
-      rmSync(ns, { force: true });
+    // A crashed kubelet or containerd leaves pods behind; a clean `down` has removed them already.
+    if (!foreignKubelet()) {
+      const { processes, cgroups } = removePodCgroups();
+      if (processes) done.push(`${processes} orphaned pod processes`);
+      if (cgroups) done.push(`${cgroups} pod cgroups`);
+      const netns = removeNetns([...new Set([...recordedNetns(), ...podNetns()])]);
+      if (netns) done.push(`${netns} pod network namespaces`);
     }
-    if (netns.length) done.push(`${netns.length} pod network namespaces`);
     const mounts = unmountUnder([DIRS.state]);
     if (mounts) done.push(`${mounts} mounts`);
+    const veths = removeBridgeVeths();
+    if (veths) done.push(`${veths} veths`);
     if (removeLink(CLUSTER.bridge)) done.push(`bridge ${CLUSTER.bridge}`);
     const chains = removeChains(/^(CNI-|KUBE-)/);
     if (chains) done.push(`${chains} CNI-*/KUBE-* chains`);
@@ -41,15 +45,12 @@ export const host = {
 };
 
 /** Network namespaces of our pods, recorded by containerd's step before it stopped. */
-function leftoverNetns() {
-  let recorded = [];
+function recordedNetns() {
   try {
-    recorded = JSON.parse(readFileSync(NETNS_RECORD, 'utf8'));
+    return JSON.parse(readFileSync(NETNS_RECORD, 'utf8')).filter((p) => existsSync(p));
   } catch {
-    // nothing recorded
+    return [];
   }
-  const mounted = new Set(mountsUnder(['/run/netns', '/var/run/netns']));
-  return recorded.filter((p) => mounted.has(p) || existsSync(p));
 }
 
-export { NETNS_RECORD, readdirSync };
+export { NETNS_RECORD };
