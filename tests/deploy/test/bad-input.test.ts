@@ -79,7 +79,6 @@ describe('bad input fails with the profile, the path and the tool\'s own message
     assert.match(differences[0], /^ConfigMap\/faults-config differs: .*"TRACELAB_FAULT":"n-plus-one".*"TRACELAB_FAULTS":""/);
   });
 
-  // The two below test the repository's stand-in for Skaffold's profile handling, not Skaffold.
   test('an unknown profile name: Skaffold\'s own message', () => {
     assert.throws(() => renderConfig(tools, ['slow-qurey'], TMP), /^Error: profile slow-qurey: skaffold diagnose -p slow-qurey failed:\nprofile selection \["slow-qurey"\] did not match those defined in any configurations/);
   });
