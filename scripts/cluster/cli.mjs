@@ -1,6 +1,6 @@
 // `npm run cluster -- up | down | status | env | build | smoke`: a single-node Kubernetes on this
 // machine from parts built here (see README.md in this folder). One ✓ line per step.
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DIRS, DOCKER_CLIENT, KUBECONFIG, STATE } from './config.mjs';
 import { setKubectl } from './lib/kube.mjs';
@@ -12,7 +12,7 @@ import { packages } from './steps/packages.mjs';
 import { bin, buildAll, crictl, skaffold } from './tools/index.mjs';
 import { kubeCli } from './tools/kube-cli.mjs';
 
-const USAGE = 'usage: npm run cluster -- up | down | status | env | build | smoke';
+const USAGE = 'usage: npm run cluster -- up | down [--purge] | status | env | build | smoke';
 const LOCK = join(STATE, 'cluster.lock');
 const seconds = (t) => `${((Date.now() - t) / 1000).toFixed(1)} s`;
 
@@ -64,8 +64,16 @@ async function down() {
       console.log(`✗ ${step.name}: ${error.message}`);
     }
   }
-  console.log(failed ? `cluster down with ${failed} errors (above); run it again` : `cluster down in ${seconds(began)}: nothing of it runs`);
-  if (failed) process.exitCode = 1;
+  if (failed) {
+    console.log(`cluster down with ${failed} errors (above); run it again`);
+    process.exitCode = 1;
+    return;
+  }
+  // --purge: also forget the cluster's data (etcd, certificates, registry, volumes, Docker's cache).
+  if (process.argv.includes('--purge')) {
+    for (const entry of readdirSync(STATE)) if (entry !== 'cluster.lock') rmSync(join(STATE, entry), { recursive: true, force: true });
+  }
+  console.log(`cluster down in ${seconds(began)}: nothing of it runs${process.argv.includes('--purge') ? `; its data in ${STATE} deleted` : ''}`);
 }
 
 async function status() {
