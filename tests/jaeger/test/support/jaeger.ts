@@ -72,7 +72,7 @@ export const uiSkipReason = (() => {
 
 /**
  * describe() when the suite can run; otherwise one skipped test carrying the reason, so the skip
- * prints one line and is counted (a skipped suite is neither).
+ * prints one line and is counted and listed with its reason, as every skip is.
  */
 export function jaegerSuite(name: string, fn: () => void, skip: string | false = skipReason): void {
   if (skip) test(name, { skip }, () => {});

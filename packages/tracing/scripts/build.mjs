@@ -1,0 +1,24 @@
+// `npm run build`: a clean dist/ (a stale file from an older build once reached the tarball), built
+// beside it and swapped in, so that a process already running from dist/ (a test stack beside
+// `npm pack`'s prepack build) never finds it missing or half-written.
+import { execFileSync } from 'node:child_process';
+import { renameSync, rmSync } from 'node:fs';
+import { createRequire } from 'node:module';
+
+const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
+const next = `dist.next-${process.pid}`;
+const old = `dist.old-${process.pid}`;
+rmSync(next, { recursive: true, force: true });
+try {
+  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', next], { stdio: 'inherit' });
+} catch {
+  rmSync(next, { recursive: true, force: true });
+  process.exit(1);
+}
+try {
+  renameSync('dist', old);
+} catch (error) {
+  if (error.code !== 'ENOENT') throw error;
+}
+renameSync(next, 'dist');
+rmSync(old, { recursive: true, force: true });
