@@ -130,3 +130,22 @@ export function ensureBaseInDocker(buildah, make = ensureBaseImage) {
   }
   return { image, seconds: (Date.now() - began) / 1000 };
 }
+
+// `node scripts/base-image.mjs --docker`: the Node base stand-in into the Docker that DOCKER_HOST names
+// (npm run cluster's), so that `skaffold run` finds the Dockerfile's FROM image: Skaffold reads
+// the base image's ONBUILD triggers before it builds anything, and asks Docker Hub when Docker lacks it.
+if (process.argv[1] === new URL(import.meta.url).pathname && process.argv.includes('--docker')) {
+  try {
+    const inDocker = spawnSync('docker', ['image', 'inspect', `node:${dockerfileNodeVersion()}-bookworm-slim`], { stdio: 'ignore' }).status === 0;
+    if (inDocker) {
+      console.log(`base image: node:${dockerfileNodeVersion()}-bookworm-slim is in Docker already`);
+    } else {
+      const buildah = JSON.parse(run(process.execPath, [join(root, 'scripts/images.mjs'), '--buildah-command']));
+      const made = ensureBaseInDocker(buildah);
+      console.log(`base image: stand-in ${made.image} in Docker in ${made.seconds.toFixed(0)} s`);
+    }
+  } catch (error) {
+    console.error(error.message);
+    process.exit(1);
+  }
+}
