@@ -3,14 +3,13 @@
 // `npm pack`'s prepack build) never finds it missing or half-written.
 import { execFileSync } from 'node:child_process';
 import { renameSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
 
-const tsc = createRequire(import.meta.url).resolve('typescript/bin/tsc');
 const next = `dist.next-${process.pid}`;
 const old = `dist.old-${process.pid}`;
 rmSync(next, { recursive: true, force: true });
 try {
-  execFileSync(process.execPath, [tsc, '-p', 'tsconfig.build.json', '--outDir', next], { stdio: 'inherit' });
+  // `tsc` from the PATH npm gives its scripts (node_modules/.bin), as a plain `tsc -p` would be.
+  execFileSync('tsc', ['-p', 'tsconfig.build.json', '--outDir', next], { stdio: 'inherit' });
 } catch {
   rmSync(next, { recursive: true, force: true });
   process.exit(1);
