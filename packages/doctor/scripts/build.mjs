@@ -17,7 +17,10 @@ try {
 try {
   renameSync('dist', old);
 } catch (error) {
-  if (error.code !== 'ENOENT') throw error;
+  // overlayfs (an image build) cannot rename a directory that came from a lower layer: EXDEV.
+  // Nothing runs from dist/ there, so it is simply replaced.
+  if (error.code === 'EXDEV') rmSync('dist', { recursive: true, force: true });
+  else if (error.code !== 'ENOENT') throw error;
 }
 renameSync(next, 'dist');
 rmSync(old, { recursive: true, force: true });
