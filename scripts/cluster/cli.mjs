@@ -2,7 +2,7 @@
 // machine from parts built here (see README.md in this folder). One ✓ line per step.
 import { closeSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { DIRS, DOCKER_CLIENT, KUBECONFIG, STATE } from './config.mjs';
+import { DIRS, DOCKER_CLIENT, KUBECONFIG, PORTS, STATE } from './config.mjs';
 import { setKubectl } from './lib/kube.mjs';
 import { Fault, cmdline } from './lib/proc.mjs';
 import { checkForeignDockerd, checkGo, checkPorts, nodeIp, unsupported } from './preflight.mjs';
@@ -11,6 +11,7 @@ import { STEPS } from './steps/index.mjs';
 import { packages } from './steps/packages.mjs';
 import { bin, buildAll, crictl, skaffold } from './tools/index.mjs';
 import { kubeCli } from './tools/kube-cli.mjs';
+import { buildHelm3, helm3Paths } from '../helm/build.mjs';
 
 const USAGE = 'usage: npm run cluster -- up | down [--purge] | status | env | build | smoke';
 const LOCK = join(STATE, 'cluster.lock');
@@ -92,7 +93,8 @@ async function env() {
   const cli = await kubeCli();
   const dir = join(STATE, 'bin');
   mkdirSync(dir, { recursive: true });
-  const links = { skaffold: bin(skaffold), kubectl: cli.kubectl, helm: cli.helm, crictl: bin(crictl), docker: DOCKER_CLIENT };
+  // helm is Helm 3 (scripts/helm/build.mjs): Skaffold 2.16 cannot drive the npm package's Helm 4.
+  const links = { skaffold: bin(skaffold), kubectl: cli.kubectl, helm: helm3Paths().bin, crictl: bin(crictl), docker: DOCKER_CLIENT };
   // Replaced by rename, so a shell using the folder meanwhile never misses a command.
   for (const [name, target] of Object.entries(links)) {
     const tmp = join(dir, `.${name}.${process.pid}`);
@@ -107,7 +109,9 @@ export DOCKER_HOST='${DOCKER_HOST}'
 export DOCKER_BUILDKIT=1
 export PATH='${dir}':"$PATH"
 export CONTAINER_RUNTIME_ENDPOINT='unix://${join(DIRS.run, 'containerd.sock')}'
-export SKAFFOLD_UPDATE_CHECK=false`);
+export SKAFFOLD_UPDATE_CHECK=false
+# Skaffold pushes the images it builds to the cluster's registry (the tracelab profile sets push).
+export SKAFFOLD_DEFAULT_REPO='localhost:${PORTS.registry}'`);
 }
 
 async function main() {
@@ -122,6 +126,8 @@ async function main() {
     console.log(`✓ ${packages.up()}`);
     checkGo();
     const times = await buildAll();
+    const helm = await buildHelm3({ log: console.log });
+    times.helm = helm.cached ? 0 : helm.seconds;
     await kubeCli();
     return console.log(`tools: ${Object.entries(times).map(([n, s]) => `${n} ${s ? `built in ${s.toFixed(0)} s` : 'cached'}`).join(', ')}`);
   }

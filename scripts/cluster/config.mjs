@@ -92,6 +92,9 @@ export const PACKAGES = {
   socat: '/usr/bin/socat',
   iptables: '/usr/sbin/iptables',
   openssl: '/usr/bin/openssl',
+  // The Node base stand-in that `up` loads into the cluster's Docker (scripts/base-image.mjs).
+  buildah: '/usr/bin/buildah',
+  debootstrap: '/usr/sbin/debootstrap',
 };
 export const CNI_BIN = '/usr/lib/cni';
 /** Debian's docker client: BuildKit built in. /usr/local/bin/docker on these machines is a 28.x CLI without buildx. */
