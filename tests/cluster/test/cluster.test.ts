@@ -143,9 +143,11 @@ if (skip) {
       t.diagnostic(`order: ${answer}; trace ${traceId}`);
     });
 
+    let jaegerUi = '';
     step(`5. the trace from the in-cluster Jaeger's API v3: ${SPANS_PER_ORDER} spans over ${SERVICES.length} services, each with its pod, namespace and node`, 3 * MIN, async (t) => {
       const forward = await portForward(cluster(), 'observability', 'jaeger', 16686);
       forwards.push(forward);
+      jaegerUi = forward.url;
       let spans: PlainSpan[] = [];
       await waitFor(`GET /api/v3/traces/${traceId} to hold ${SPANS_PER_ORDER} spans`, 2 * MIN, async () => {
         const res = await fetch(`${forward.url}/api/v3/traces/${traceId}`, { signal: AbortSignal.timeout(10_000) });
@@ -166,6 +168,24 @@ if (skip) {
         assert.equal(s.resource['k8s.node.name'], pod.spec.nodeName, where);
       }
       t.diagnostic(`${spans.length} spans: ${[...new Set(spans.map((s) => `${s.service}@${s.resource['k8s.pod.name']}`))].join(', ')} on node ${spans[0].resource['k8s.node.name']}`);
+    });
+
+    // The Monitor tab: Jaeger's spanmetrics connector -> its prometheus exporter (8889) -> the
+    // cluster's Prometheus (k8s/monitor, scraping every 15 s) -> Jaeger's metrics query.
+    step("5b. the Monitor tab's data: Jaeger's /api/metrics/calls for gateway answers from the cluster's Prometheus with the order's operation", 3 * MIN, async (t) => {
+      let operations: string[] = [];
+      await waitFor('GET /api/metrics/calls?service=gateway to show a non-zero call rate', 2 * MIN, async () => {
+        const query = new URLSearchParams({ service: 'gateway', endTs: String(Date.now()), lookback: String(15 * 60_000), step: '15000', ratePer: '60000', spanKind: 'server', groupByOperation: 'true' });
+        const res = await fetch(`${jaegerUi}/api/metrics/calls?${query}`, { signal: AbortSignal.timeout(10_000) });
+        const text = await res.text();
+        if (res.status !== 200) return { done: false, state: `${res.status} ${text.slice(0, 200)}` };
+        type Family = { metrics?: Array<{ labels?: Array<{ name: string; value: string }>; metricPoints?: Array<{ gaugeValue?: { doubleValue?: number | string } }> }> };
+        const body = JSON.parse(text) as Family & { data?: Family };
+        const series = (body.metrics ?? body.data?.metrics ?? []).filter((m) => (m.metricPoints ?? []).some((p) => Number(p.gaugeValue?.doubleValue) > 0));
+        operations = series.map((m) => m.labels?.find((l) => l.name === 'operation')?.value ?? '?');
+        return { done: operations.includes('POST /api/orders'), state: `operations with calls: ${operations.join(', ') || 'none'}` };
+      });
+      t.diagnostic(`gateway operations in the Monitor tab: ${operations.join(', ')}`);
     });
 
     /** Nothing of TraceLab in the cluster: its namespace gone, no release, no volume, nothing left in observability. */
