@@ -79,7 +79,7 @@ describe('the doctor on the lab: healthy traffic and the eight scenarios', () =>
         // Checkout spans are the first evidence; without them, the queue of gaps before the first query.
         const without = analyse(spans.filter((s) => s.name !== 'pg-pool.connect'));
         printed.push(`pool-exhaustion without pg-pool.connect spans:\n${textReport(without, { limit: 2 })}`);
-        // Found, and said how; not always first: these 8 orders of one sku also queue on its row lock.
+        // Found, and said how.
         const fallback = without.findings.find((f) => f.kind === 'pool-wait');
         assert.ok(fallback, `without checkout spans: ${summary(without)}`);
         assert.match(fallback.evidence.join(' '), /no checkout spans/);
