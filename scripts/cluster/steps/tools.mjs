@@ -1,13 +1,12 @@
-// The built tools (cached per version) and kubectl/helm from npm.
-import { CACHE } from '../config.mjs';
-import { setKubectl } from '../lib/kube.mjs';
-import { isBuilt } from '../lib/gobuild.mjs';
-import { CLUSTER_TOOLS, TOOLS, buildAll, skaffold } from '../tools/index.mjs';
+// The built tools (cached per version), kubectl from npm, and Helm 3 for Skaffold.
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { buildHelm3, helm3Paths, HELM3 } from '../../helm/build.mjs';
-import { DOCKER_CLIENT } from '../config.mjs';
+import { CACHE, DOCKER_CLIENT } from '../config.mjs';
+import { isBuilt } from '../lib/gobuild.mjs';
+import { setKubectl } from '../lib/kube.mjs';
+import { CLUSTER_TOOLS, TOOLS, buildAll, skaffold } from '../tools/index.mjs';
 import { kubeCli } from '../tools/kube-cli.mjs';
 import { DOCKER_HOST } from './docker.mjs';
 
