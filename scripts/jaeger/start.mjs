@@ -1,9 +1,9 @@
 // Starts a Jaeger v2 all-in-one binary and waits, bounded, until its health check says it is up.
 // Shared by `npm run dev -- --jaeger` and tests/jaeger. Every listener is set here, so a test can
 // run on free ports while local mode keeps Jaeger's usual 4317/4318/16686.
-import { spawn } from 'node:child_process';
 import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
+import { spawnDaemon } from './daemon.mjs';
 
 export const localConfig = fileURLToPath(new URL('./local.yaml', import.meta.url));
 /** Layered over local.yaml for the Monitor tab: span metrics out on a port, read back from Prometheus. */
@@ -58,27 +58,7 @@ export async function startJaeger(options) {
   }
   if (options.uiAssets) args.push(`--set=extensions.jaeger_query.ui.assets_path=${options.uiAssets}`);
 
-  const child = spawn(options.bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
-  const recent = [];
-  let buffered = '';
-  const onData = (chunk) => {
-    buffered += chunk;
-    const lines = buffered.split('\n');
-    buffered = lines.pop() ?? '';
-    for (const line of lines) {
-      recent.push(line);
-      if (recent.length > 30) recent.shift();
-      options.onLine?.(line);
-    }
-  };
-  child.stdout.setEncoding('utf8').on('data', onData);
-  child.stderr.setEncoding('utf8').on('data', onData);
-  const exited = new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
-  // A caller that exits without stop() (a failed test file, process.exit) must not leave Jaeger running.
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  child.once('close', () => process.off('exit', killOnExit));
-  const spawnError = new Promise((resolve) => child.once('error', resolve));
+  const { child, recent, exited, spawnError } = spawnDaemon(options.bin, args, { env: options.env, onLine: options.onLine });
 
   const began = Date.now();
   const healthUrl = `http://${host}:${ports.health}/status`;

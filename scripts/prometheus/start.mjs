@@ -1,9 +1,9 @@
 // Starts Prometheus for Jaeger's Monitor tab: it scrapes the span metrics Jaeger's prometheus
 // exporter serves, keeps them briefly, and answers the query API Jaeger calls. Waits, bounded,
 // until GET /-/ready answers. Shared by `npm run dev -- --jaeger` and tests/jaeger.
-import { spawn } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { spawnDaemon } from '../jaeger/daemon.mjs';
 
 export const defaultPort = 9090;
 /**
@@ -46,26 +46,7 @@ export async function startPrometheus(options) {
     `--web.listen-address=${host}:${port}`,
     '--log.level=warn',
   ];
-  const child = spawn(options.bin, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const recent = [];
-  let buffered = '';
-  const onData = (chunk) => {
-    buffered += chunk;
-    const lines = buffered.split('\n');
-    buffered = lines.pop() ?? '';
-    for (const line of lines) {
-      recent.push(line);
-      if (recent.length > 30) recent.shift();
-      options.onLine?.(line);
-    }
-  };
-  child.stdout.setEncoding('utf8').on('data', onData);
-  child.stderr.setEncoding('utf8').on('data', onData);
-  const exited = new Promise((resolve) => child.once('close', (code, signal) => resolve({ code, signal })));
-  const killOnExit = () => child.kill('SIGKILL');
-  process.once('exit', killOnExit);
-  child.once('close', () => process.off('exit', killOnExit));
-  const spawnError = new Promise((resolve) => child.once('error', resolve));
+  const { child, recent, exited, spawnError } = spawnDaemon(options.bin, args, { onLine: options.onLine });
 
   const url = `http://${host}:${port}`;
   const began = Date.now();

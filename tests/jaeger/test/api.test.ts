@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import type { Stack } from '@tracelab/devstack';
 import { assertDescendant, errorSpans, findSpan, findSpans, renderTree, singleRoot, type PlainSpan } from '@tracelab/tracing/testing';
-import { CLIENT, fromLegacy, legacyTrace, SERVER, waitForTrace } from './support/jaeger-api';
+import { CLIENT, fromLegacy, legacyTrace, SERVER, v3Trace, waitForTrace, type LegacyTrace } from './support/jaeger-api';
 import { jaegerSuite, startTestJaeger, type RunningJaeger } from './support/jaeger';
 import { order, startTracedStack } from './support/stack';
 
@@ -72,9 +72,18 @@ jaegerSuite('a trace read back from real Jaeger through its query API', () => {
   test('the legacy GET /api/traces/{id} the UI loads shows the same trace: same spans, tree, kinds and statuses', async () => {
     const r = await order(api, CUSTOMER, [['SKU-001', 1]]);
     assert.equal(r.status, 201);
-    const v3 = await waitForTrace(ui, r.traceId);
-    const legacy = await legacyTrace(ui, r.traceId);
-    assert.ok(legacy, 'the legacy API finds the trace');
+    // Waits through the legacy API and reads v3 once, after: Jaeger 2.12's memory store hands API v3
+    // the stored trace and its adjusters rewrite it in place, so polling v3 while spans arrive can
+    // lose a span, which the legacy API then reports as a missing parent (fixed upstream after 2.12,
+    // jaegertracing/jaeger#9261; clock-skew.test.ts does the same).
+    let legacy = await legacyTrace(ui, r.traceId);
+    const complete = (t?: LegacyTrace) => !!t && t.spans.length >= 19 && t.spans.every((s) => !s.references?.length || s.references.every((ref) => t.spans.some((p) => p.spanID === ref.spanID)));
+    for (let i = 0; i < 100 && !complete(legacy); i++) {
+      await new Promise((done) => setTimeout(done, 200));
+      legacy = await legacyTrace(ui, r.traceId);
+    }
+    assert.ok(legacy && complete(legacy), `the legacy API has the whole trace: ${legacy?.spans.length ?? 0} spans`);
+    const v3 = await v3Trace(ui, r.traceId);
     const spans = fromLegacy(legacy);
     // Jaeger's legacy API runs its clock-skew adjuster on this trace; every process carries the same
     // `ip` (clock-skew.test.ts shows why that matters), so Jaeger has nothing to warn about. Any
