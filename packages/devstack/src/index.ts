@@ -139,7 +139,7 @@ async function waitReady(name: ServiceName, url: string, child: ChildProcess, ti
 }
 
 /** SIGTERM, then SIGKILL after 10 s: a service that ignores SIGTERM must not hang the caller. */
-function terminate(child: ChildProcess): Promise<void> {
+export function terminate(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);

@@ -4,6 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { dirname } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { freePort, startDevDatabase, type DevDatabase } from '@tracelab/devdb';
+import { terminate } from '@tracelab/devstack';
 import { FakeCollector } from '@tracelab/tracing/testing';
 import { ms } from './support';
 
@@ -36,7 +37,7 @@ describe('a service whose database is not up yet: live at once, ready when the d
     children.push(orders);
   });
   after(async () => {
-    await Promise.all(children.map(stop));
+    await Promise.all(children.map(terminate));
     await db?.stop();
     await collector.stop();
   });
@@ -102,16 +103,4 @@ async function until(what: string, probe: () => Promise<boolean>, timeoutMs: num
     if (Date.now() > deadline) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
-}
-
-function stop(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => {
-    const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-    child.once('exit', () => {
-      clearTimeout(kill);
-      resolve();
-    });
-    child.kill('SIGTERM');
-  });
 }
