@@ -6,11 +6,11 @@ const SUITE = 'suite';
 
 export default async function* countReporter(source) {
   const counts = { passed: 0, failed: 0, skipped: 0, skips: [] };
-  // Per file: the names of the open suites (for "suite > test") and, per nesting level, how many
-  // failures were counted beneath the suite open there.
+  // Per file: the names of the open suites (for "suite > test"), per nesting level how many failures
+  // were counted beneath the suite or test open there, and whether that test has subtests (t.test()).
   const files = new Map();
   const fileState = (file) => {
-    if (!files.has(file)) files.set(file, { names: [], failedBeneath: [] });
+    if (!files.has(file)) files.set(file, { names: [], failedBeneath: [], hasSubtests: [] });
     return files.get(file);
   };
   const countFailure = (state, nesting) => {
@@ -25,9 +25,12 @@ export default async function* countReporter(source) {
     if (event.type === 'test:start') {
       state.names.length = data.nesting;
       state.names[data.nesting] = data.name;
+      state.hasSubtests.length = data.nesting;
+      if (data.nesting > 0) state.hasSubtests[data.nesting - 1] = true;
       continue;
     }
-    const isSuite = data.details?.type === SUITE;
+    // A test with subtests is a container, like a suite: its subtests are what is counted.
+    const isSuite = data.details?.type === SUITE || state.hasSubtests[data.nesting] === true;
     const skipped = event.type === 'test:pass' && (data.skip !== undefined || data.todo !== undefined);
     if (skipped) {
       // A skipped suite is one skip: its tests never run and report nothing.
@@ -40,7 +43,7 @@ export default async function* countReporter(source) {
       });
     } else if (isSuite) {
       // A suite passes or fails through its tests, which are counted; it counts itself only when it
-      // failed with no failed test beneath it (a hook or the describe() body threw).
+      // failed with no failed test beneath it (a hook, the describe() body or the test body threw).
       if (event.type === 'test:fail' && !state.failedBeneath[data.nesting]) countFailure(state, data.nesting);
     } else if (event.type === 'test:pass') {
       counts.passed++;
