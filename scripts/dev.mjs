@@ -22,10 +22,28 @@ process.stdout.on('error', () => {
 const port = (name, fallback) => Number(process.env[`${name.toUpperCase()}_PORT`] ?? fallback);
 // `npm run dev -- --faults slow-query,n-plus-one` turns scenarios on for every request (docs/scenarios.md).
 // `--no-traces`: when no collector answers, don't print traces in the terminal either.
+// `--jaeger --tail-sampling [--sample-percent 10]` and `--jaeger --badger`: docs/scale.md.
 const { values: args } = parseArgs({
-  options: { faults: { type: 'string' }, jaeger: { type: 'boolean' }, traces: { type: 'boolean', default: true } },
+  options: {
+    faults: { type: 'string' },
+    jaeger: { type: 'boolean' },
+    traces: { type: 'boolean', default: true },
+    'tail-sampling': { type: 'boolean' },
+    'sample-percent': { type: 'string' },
+    badger: { type: 'boolean' },
+  },
   allowNegative: true,
 });
+const samplePercent = args['sample-percent'] === undefined ? undefined : Number(args['sample-percent']);
+const usage = [
+  (args['tail-sampling'] || args.badger) && !args.jaeger && '--tail-sampling and --badger change the Jaeger that --jaeger starts: add --jaeger',
+  samplePercent !== undefined && !args['tail-sampling'] && '--sample-percent needs --tail-sampling',
+  samplePercent !== undefined && !(args['sample-percent'].trim() !== '' && samplePercent >= 0 && samplePercent <= 100) && `--sample-percent must be a number from 0 to 100, got "${args['sample-percent']}"`,
+].find(Boolean);
+if (usage) {
+  console.error(`npm run dev: ${usage}`);
+  process.exit(2);
+}
 const faults = args.faults ?? process.env.TRACELAB_FAULTS ?? '';
 
 // Only what local mode runs (devstack and the three apps), so a broken bench or test package does not stop it.
@@ -43,7 +61,9 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 // Jaeger's info lines are many; its warnings and errors are worth seeing beside the services'. Not
 // "ui assets not embedded": a binary built from the Go module says so even while it serves ../shared's UI.
 const jaegerLine = (line) => /\t(warn|error)\t/i.test(line) && !/ui assets not embedded/.test(line) && process.stdout.write(`jaeger    | ${line}\n`);
-const jaeger = args.jaeger ? await startLocalJaeger({ onLine: jaegerLine }) : undefined;
+const jaeger = args.jaeger
+  ? await startLocalJaeger({ onLine: jaegerLine, tailSampling: args['tail-sampling'] ? { percent: samplePercent } : undefined, badger: args.badger })
+  : undefined;
 const jaegerReadyAfter = jaeger ? Date.now() - launched : 0;
 const endpoint = jaeger?.urls.otlpGrpc ?? (process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_ENDPOINT || 'http://localhost:4317');
 

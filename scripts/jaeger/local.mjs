@@ -18,12 +18,15 @@ export const howToGetJaeger = `  get one with any of:
 const envPort = (name, fallback) => Number(process.env[name] ?? fallback);
 const SPAN_METRICS_PORT = 8889; // Jaeger's own config-spm.yaml and the chart's Service "span-metrics"
 const prometheusData = fileURLToPath(new URL('../../.tracelab/prometheus', import.meta.url));
+const badgerData = fileURLToPath(new URL('../../.tracelab/badger', import.meta.url));
 
 /**
  * Resolves the running Jaeger (its stop() stops Prometheus too), or undefined after printing why and
  * how. Never throws. Without Prometheus, Jaeger still starts, with an empty Monitor tab and a line saying why.
+ * `tailSampling` layers tail-sampling.yaml (`percent` of the healthy, fast traces kept); `badger` keeps
+ * the traces in .tracelab/badger across restarts instead of in memory.
  */
-export async function startLocalJaeger({ log = console.log, onLine } = {}) {
+export async function startLocalJaeger({ log = console.log, onLine, tailSampling, badger = false } = {}) {
   let prometheus;
   try {
     let found = findJaeger();
@@ -46,6 +49,8 @@ export async function startLocalJaeger({ log = console.log, onLine } = {}) {
       // Bounded like the chart's (helm-values/jaeger.yaml): the oldest traces go first.
       maxTraces: 20000,
       spm: prometheus ? { port: prometheus.spanMetricsPort, prometheusUrl: prometheus.url } : undefined,
+      tailSampling,
+      badger: badger ? { dir: badgerData } : undefined,
       onLine,
     };
     // Our build serves a placeholder page; a release binary has the UI built in.
@@ -61,6 +66,8 @@ export async function startLocalJaeger({ log = console.log, onLine } = {}) {
       } else uiNote = 'no UI: this binary has none and ../shared/reference/jaeger-ui is absent';
     }
     log(`Jaeger ${found.version ?? ''} from ${found.source} (${found.bin}) up in ${(jaeger.readyAfterMs / 1000).toFixed(1)} s; ${uiNote}`.replace('  ', ' '));
+    if (tailSampling) log(`  tail sampling: keeps every trace with an error, every trace over 100 ms and ${tailSampling.percent ?? 10}% of the rest, decided 10 s after a trace's first span (scripts/jaeger/tail-sampling.yaml); the Monitor tab still counts every span`);
+    if (badger) log(`  storage: Badger in .tracelab/badger (traces survive a restart, kept 72 h; scripts/jaeger/badger.yaml)`);
     const stopJaeger = jaeger.stop;
     return Object.assign(jaeger, {
       prometheus,

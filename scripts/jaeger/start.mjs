@@ -8,8 +8,15 @@ import { spawnDaemon } from './daemon.mjs';
 export const localConfig = fileURLToPath(new URL('./local.yaml', import.meta.url));
 /** Layered over local.yaml for the Monitor tab: span metrics out on a port, read back from Prometheus. */
 export const spmConfig = fileURLToPath(new URL('./spm.yaml', import.meta.url));
+/** Layered over local.yaml: storage keeps every error, every slow trace and a share of the rest. */
+export const tailSamplingConfig = fileURLToPath(new URL('./tail-sampling.yaml', import.meta.url));
+/** Layered over local.yaml: traces in Badger on disk instead of memory. */
+export const badgerConfig = fileURLToPath(new URL('./badger.yaml', import.meta.url));
+/** Layered over local.yaml: Jaeger's own otelcol_* metrics on a Prometheus endpoint. */
+export const telemetryConfig = fileURLToPath(new URL('./telemetry.yaml', import.meta.url));
+export const DEFAULT_SAMPLE_PERCENT = 10;
 export const defaultPorts = { otlpGrpc: 4317, otlpHttp: 4318, query: 16686, queryGrpc: 16685, health: 13133 };
-const portNames = { otlpGrpc: 'OTLP gRPC', otlpHttp: 'OTLP HTTP', query: 'UI and query API', queryGrpc: 'query gRPC', health: 'health check', spanMetrics: 'span metrics' };
+const portNames = { otlpGrpc: 'OTLP gRPC', otlpHttp: 'OTLP HTTP', query: 'UI and query API', queryGrpc: 'query gRPC', health: 'health check', spanMetrics: 'span metrics', telemetry: 'Jaeger\'s own metrics' };
 
 /** The --set arguments that put every listener of local.yaml on `host` and `ports`. */
 export function endpointArgs(host, ports) {
@@ -34,12 +41,49 @@ export function spmArgs(host, spm) {
   ];
 }
 
+/** The arguments that add tail-sampling.yaml (its share of the rest comes from tailSamplingEnv). */
+export function tailSamplingArgs(sampling = {}) {
+  return [
+    `--config=${tailSamplingConfig}`,
+    ...(sampling.decisionWaitMs ? [`--set=processors.tail_sampling.decision_wait=${sampling.decisionWaitMs}ms`] : []),
+  ];
+}
+
+/** tail-sampling.yaml keeps `percent` of the traces no other policy keeps; a list item, so set through the environment. */
+export function tailSamplingEnv(sampling = {}) {
+  const percent = sampling.percent ?? DEFAULT_SAMPLE_PERCENT;
+  if (!(typeof percent === 'number' && percent >= 0 && percent <= 100)) throw new Error(`sample percent must be a number from 0 to 100, got ${percent}`);
+  return { TRACELAB_SAMPLE_PERCENT: String(percent) };
+}
+
+/** The arguments that add badger.yaml with its keys and values under `dir` (created by Badger). */
+export function badgerArgs(badger) {
+  return [
+    `--config=${badgerConfig}`,
+    `--set=extensions.jaeger_storage.backends.badger_storage.badger.directories.keys=${badger.dir}/keys`,
+    `--set=extensions.jaeger_storage.backends.badger_storage.badger.directories.values=${badger.dir}/values`,
+    ...(badger.ttl ? [`--set=extensions.jaeger_storage.backends.badger_storage.badger.ttl.spans=${badger.ttl}`] : []),
+  ];
+}
+
+/** The arguments that add telemetry.yaml: Jaeger's own metrics on `host`:`port`/metrics. */
+export function telemetryArgs() {
+  return [`--config=${telemetryConfig}`];
+}
+
+/** Where telemetry.yaml serves the metrics: a list item, so set through the environment. */
+export function telemetryEnv(host, port) {
+  return { JAEGER_TELEMETRY_HOST: host, JAEGER_TELEMETRY_PORT: String(port) };
+}
+
 /**
  * @param {{ bin: string, host?: string, ports?: Partial<typeof defaultPorts>, args?: string[], uiAssets?: string,
  *   maxTraces?: number, spm?: { port: number, prometheusUrl: string }, onLine?: (line: string) => void,
- *   readyTimeoutMs?: number, env?: NodeJS.ProcessEnv }} options
+ *   tailSampling?: { percent?: number, decisionWaitMs?: number }, badger?: { dir: string, ttl?: string },
+ *   telemetryPort?: number, configs?: string[], readyTimeoutMs?: number, env?: NodeJS.ProcessEnv }} options
+ *   `configs`: more configuration files (or `yaml:` snippets), layered last.
  *   `args` replaces the configuration arguments (default: local.yaml, the endpoints, the storage bound,
- *   and spm.yaml when `spm` is given).
+ *   and spm.yaml, tail-sampling.yaml, badger.yaml, telemetry.yaml when their options are given).
  */
 export async function startJaeger(options) {
   const host = options.host ?? '127.0.0.1';
@@ -49,16 +93,29 @@ export async function startJaeger(options) {
     ...endpointArgs(host, ports),
     `--set=extensions.jaeger_storage.backends.some_storage.memory.max_traces=${options.maxTraces ?? 20000}`,
     ...(options.spm ? spmArgs(host, options.spm) : []),
+    ...(options.tailSampling ? tailSamplingArgs(options.tailSampling) : []),
+    ...(options.badger ? badgerArgs(options.badger) : []),
+    ...(options.telemetryPort ? telemetryArgs() : []),
+    ...(options.configs ?? []).map((config) => `--config=${config}`),
   ];
+  const env = {
+    ...(options.env ?? process.env),
+    ...(options.tailSampling ? tailSamplingEnv(options.tailSampling) : {}),
+    ...(options.telemetryPort ? telemetryEnv(host, options.telemetryPort) : {}),
+  };
   if (!options.args) {
-    const listening = options.spm ? { ...ports, spanMetrics: options.spm.port } : ports;
+    const listening = {
+      ...ports,
+      ...(options.spm ? { spanMetrics: options.spm.port } : {}),
+      ...(options.telemetryPort ? { telemetry: options.telemetryPort } : {}),
+    };
     for (const [key, port] of Object.entries(listening)) {
       if (!(await portFree(host, port))) throw new Error(`port ${port} (${portNames[key]}) on ${host} is already in use; is another Jaeger running?`);
     }
   }
   if (options.uiAssets) args.push(`--set=extensions.jaeger_query.ui.assets_path=${options.uiAssets}`);
 
-  const { child, recent, exited, spawnError } = spawnDaemon(options.bin, args, { env: options.env, onLine: options.onLine });
+  const { child, recent, exited, spawnError } = spawnDaemon(options.bin, args, { env, onLine: options.onLine });
 
   const began = Date.now();
   const healthUrl = `http://${host}:${ports.health}/status`;
@@ -71,6 +128,7 @@ export async function startJaeger(options) {
       otlpHttp: `http://${localhost(host)}:${ports.otlpHttp}`,
       health: healthUrl,
       ...(options.spm ? { spanMetrics: `http://${localhost(host)}:${options.spm.port}/metrics`, prometheus: options.spm.prometheusUrl } : {}),
+      ...(options.telemetryPort ? { telemetry: `http://${localhost(host)}:${options.telemetryPort}/metrics` } : {}),
     },
     readyAfterMs: 0,
     log: () => [...recent],

@@ -24,11 +24,12 @@ export interface Ports {
 export interface RunningJaeger {
   process: import('node:child_process').ChildProcess;
   args: string[];
-  urls: { ui: string; otlpGrpc: string; otlpHttp: string; health: string; spanMetrics?: string; prometheus?: string };
+  urls: { ui: string; otlpGrpc: string; otlpHttp: string; health: string; spanMetrics?: string; prometheus?: string; telemetry?: string };
   readyAfterMs: number;
   log(): string[];
   stop(): Promise<void>;
 }
+export type StartOptions = Parameters<StartModule['startJaeger']>[0];
 interface StartModule {
   startJaeger(options: {
     bin: string;
@@ -39,6 +40,10 @@ interface StartModule {
     maxTraces?: number;
     spm?: { port: number; prometheusUrl: string };
     onLine?: (line: string) => void;
+    tailSampling?: { percent?: number; decisionWaitMs?: number };
+    badger?: { dir: string; ttl?: string };
+    telemetryPort?: number;
+    configs?: string[];
     readyTimeoutMs?: number;
     env?: NodeJS.ProcessEnv;
   }): Promise<RunningJaeger>;

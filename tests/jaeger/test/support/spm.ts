@@ -5,7 +5,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { distinctFreePorts, freePorts, located, root, scripts, skipReason, type RunningJaeger } from './jaeger';
+import { distinctFreePorts, freePorts, located, root, scripts, skipReason, type RunningJaeger, type StartOptions } from './jaeger';
 
 type FoundPrometheus = { bin: string; source: string; version?: string } | { missing: string };
 export interface RunningPrometheus {
@@ -34,8 +34,8 @@ export interface SpmJaeger {
   stop(): Promise<void>;
 }
 
-/** Prometheus, then Jaeger exporting span metrics to it, both on free ports. */
-export async function startSpmJaeger(options: { ui?: boolean } = {}): Promise<SpmJaeger> {
+/** Prometheus, then Jaeger exporting span metrics to it, both on free ports; `jaeger` adds start options (tail sampling, telemetry…). */
+export async function startSpmJaeger(options: { ui?: boolean; jaeger?: Partial<StartOptions> } = {}): Promise<SpmJaeger> {
   if ('missing' in located) throw new Error(located.missing);
   if ('missing' in prometheusLocated) throw new Error(prometheusLocated.missing);
   const { startJaeger, uiAssets } = await scripts();
@@ -45,7 +45,7 @@ export async function startSpmJaeger(options: { ui?: boolean } = {}): Promise<Sp
   const [spanMetrics, prometheusPort] = await distinctFreePorts(2);
   const prometheus = await startPrometheus({ bin: prometheusLocated.bin, dataDir, port: prometheusPort, targets: [`127.0.0.1:${spanMetrics}`] });
   try {
-    const jaeger = await startJaeger({ bin: located.bin, ports: await freePorts(), uiAssets: ui, spm: { port: spanMetrics, prometheusUrl: prometheus.url }, readyTimeoutMs: 30_000 });
+    const jaeger = await startJaeger({ bin: located.bin, ports: await freePorts(), uiAssets: ui, spm: { port: spanMetrics, prometheusUrl: prometheus.url }, readyTimeoutMs: 30_000, ...options.jaeger });
     return {
       jaeger,
       prometheus,
