@@ -2,37 +2,56 @@ import { OFF, perRequest, stat, type Stat } from './cpu';
 import type { Settings } from './settings';
 import { endpointsOf, roundsOf, steady, type Config, type Window } from './steady';
 
-const ALL = 'http,undici,pg,pino,nestjs-core,express';
-const DEFAULT_SET = 'http,undici,pg,pino';
+import { join } from 'node:path';
 
 /**
- * What tracing cost before issue 11 and after each lever, taken one at a time in the order they were
- * pulled: each configuration is the one above it with one more lever. The first is the old default
- * (every instrumentation on, a span per pool checkout); the last is today's default. Run with
- * `--levers`; all stacks alive at once and loaded in turn, like the headline.
+ * Round 2 (issue 24), one lever more per row from round 1's default. Run with `--levers`; all stacks
+ * alive at once and loaded in turn, like the headline. Round 1's table (issue 11) is in
+ * bench/README.md and results/2026-11-29-*.md; its configurations are still one variable each away.
  */
-export const LEVERS: Array<Config & { lever: string }> = [
+export const LEVERS: Array<Config & { lever: string; against?: string }> = [
   {
-    name: 'before',
-    lever: 'the old default: Nest handler spans, instrumentation-express, pg-pool.connect spans, sqlcommenter',
+    name: 'round 1',
+    lever: 'round 1\'s default: upstream @opentelemetry/instrumentation-http (TRACING_HTTP_INSTRUMENTATION=upstream)',
     tracing: true,
-    env: { OTEL_NODE_ENABLED_INSTRUMENTATIONS: ALL, TRACING_PG_CONNECT_SPANS: 'true', TRACING_PG_SQLCOMMENTER: 'true' },
+    env: { TRACING_HTTP_INSTRUMENTATION: 'upstream' },
+  },
+  { name: 'diagnostics channel', lever: 'HTTP spans from Node\'s diagnostics channels: context extracted and entered once (today\'s default)', tracing: true, env: {} },
+  // The tries below are each today's default plus one change, so each saves against the default.
+  {
+    name: 'semi-space 32',
+    lever: 'default + NODE_OPTIONS=--max-semi-space-size=32 (fewer young-generation GCs; tried)',
+    tracing: true,
+    env: { NODE_OPTIONS: '--max-semi-space-size=32' },
+    against: 'diagnostics channel',
   },
   {
-    name: 'no Nest spans',
-    lever: 'Nest handler spans opt-in (instrumentation-nestjs-core not loaded)',
+    name: 'otlp http/protobuf',
+    lever: 'default + OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf (exporter-trace-otlp-proto, same batch settings; tried)',
     tracing: true,
-    env: { OTEL_NODE_ENABLED_INSTRUMENTATIONS: `${DEFAULT_SET},express`, TRACING_PG_CONNECT_SPANS: 'true', TRACING_PG_SQLCOMMENTER: 'true' },
+    env: { OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' },
+    receiver: 'http/protobuf',
+    against: 'diagnostics channel',
   },
-  {
-    name: 'no express',
-    lever: 'route names from TracingModule\'s interceptor instead of instrumentation-express',
-    tracing: true,
-    env: { OTEL_NODE_ENABLED_INSTRUMENTATIONS: DEFAULT_SET, TRACING_PG_CONNECT_SPANS: 'true', TRACING_PG_SQLCOMMENTER: 'true' },
-  },
-  { name: 'no connect spans', lever: 'no pg-pool.connect span per pool checkout', tracing: true, env: { TRACING_PG_SQLCOMMENTER: 'true' } },
-  { name: 'after', lever: 'no sqlcommenter comment on each statement (today\'s default)', tracing: true, env: {} },
 ];
+
+/**
+ * What a user would pick instead: the same services with stock auto-instrumentations-node (its
+ * defaults: every instrumentation it has), exporting to the same kind of receiver over OTLP gRPC.
+ * Metrics and logs exporters off: the receiver takes traces only, and the question is tracing's cost.
+ */
+export const PEER: Config & { lever: string } = {
+  name: 'peer',
+  lever: 'what a user would pick instead: @opentelemetry/auto-instrumentations-node/register, defaults, OTLP gRPC',
+  tracing: true,
+  env: {
+    NODE_OPTIONS: `--require ${join(__dirname, 'peer-register.js')}`,
+    OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc',
+    OTEL_TRACES_EXPORTER: 'otlp',
+    OTEL_METRICS_EXPORTER: 'none',
+    OTEL_LOGS_EXPORTER: 'none',
+  },
+};
 
 export interface LeverRow {
   endpoint: string;
@@ -43,28 +62,39 @@ export interface LeverRow {
   spansPerRequest: number;
   /** This configuration ÷ off, round by round. */
   ratio: Stat;
-  /** The configuration above − this one, round by round, ms per request: what this lever saved. */
+  /** The configuration above (or the one it is tried against) − this one, round by round, ms per request: what this lever saved. */
   saves?: Stat;
   /** (this − off) ÷ spans per request, round by round, µs. */
   microsPerSpan?: Stat;
+  /** The peer row: peer ÷ today's default, round by round. */
+  versusDefault?: Stat;
+  /** Resident set size of the three services together at the end of each window, MiB. */
+  rssMiB: Stat;
 }
 
+/** The row that is today's default, which the peer is compared with. */
+const DEFAULT_CONFIG = 'diagnostics channel';
+
 export async function levers(s: Settings, log: (line: string) => void): Promise<LeverRow[]> {
-  const run = await steady([...LEVERS, OFF], s.rates, { rounds: s.leverRounds, warmupSeconds: s.warmupSeconds, windowSeconds: s.cpuWindowSeconds }, log);
+  const run = await steady([...LEVERS, PEER, OFF], s.rates, { rounds: s.leverRounds, warmupSeconds: s.warmupSeconds, windowSeconds: s.cpuWindowSeconds }, log);
   return leverRows(run.windows);
 }
 
-/** One row per endpoint and configuration, in lever order, off last. */
+/** One row per endpoint and configuration, in lever order, then the peer, off last. */
 export function leverRows(windows: Window[]): LeverRow[] {
   const rows: LeverRow[] = [];
   for (const endpoint of endpointsOf(windows)) {
     const of = (name: string) => roundsOf(windows, endpoint, name);
     const off = of(OFF.name);
+    const today = of(DEFAULT_CONFIG);
     let above: Window[] | undefined;
-    for (const config of [...LEVERS, { ...OFF, lever: 'tracing off (OTEL_SDK_DISABLED=true)' }]) {
+    const configs: Array<Config & { lever: string; against?: string }> = [...LEVERS, PEER, { ...OFF, lever: 'tracing off (OTEL_SDK_DISABLED=true)' }];
+    for (const config of configs) {
       const ws = of(config.name);
+      if (ws.length === 0) continue;
+      const peer = config === PEER;
       const spans = ws.map((w) => w.spans / w.requests);
-      const prev = above;
+      const prev = config.against ? of(config.against) : above;
       rows.push({
         endpoint,
         config: config.name,
@@ -72,10 +102,12 @@ export function leverRows(windows: Window[]): LeverRow[] {
         cpu: stat(ws.map((w) => perRequest(w))),
         spansPerRequest: stat(spans).median,
         ratio: stat(ws.map((w, i) => perRequest(w) / perRequest(off[i]))),
-        saves: prev && config.tracing ? stat(ws.map((w, i) => perRequest(prev[i]) - perRequest(w))) : undefined,
+        saves: prev && config.tracing && !peer ? stat(ws.map((w, i) => perRequest(prev[i]) - perRequest(w))) : undefined,
         microsPerSpan: config.tracing ? stat(ws.map((w, i) => ((perRequest(w) - perRequest(off[i])) * 1000) / spans[i])) : undefined,
+        versusDefault: peer ? stat(ws.map((w, i) => perRequest(w) / perRequest(today[i]))) : undefined,
+        rssMiB: stat(ws.map((w) => Object.values(w.rssMiB ?? {}).reduce((a, b) => a + b, 0))),
       });
-      above = ws;
+      if (!peer) above = ws;
     }
   }
   return rows;

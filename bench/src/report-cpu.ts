@@ -39,15 +39,15 @@ export function cpuSection(rows: CpuRow[], s: Settings): string[] {
 export function leverSection(rows: LeverRow[], s: Settings): string[] {
   const out: string[] = [];
   out.push(
-    `**Lever by lever** (\`--levers\`): the old default, then one lever more per row, down to today's default, and off; all stacks alive at once and loaded in turn at the rates above, ${s.cpuWindowSeconds} s per window, ${s.leverRounds} rounds; median (min–max). "Saves" is the row above − this row, round by round.`,
+    `**Lever by lever** (\`--levers\`): round 1's default, then one lever more per row, the peer (stock auto-instrumentations-node), and off; all stacks alive at once and loaded in turn at the rates above, ${s.cpuWindowSeconds} s per window, ${s.leverRounds} rounds; median (min–max). "Saves" is the row above − this row, round by round; the peer's ÷ off column is followed by peer ÷ today's default, round by round. RSS: the three services together as each load window ends.`,
   );
   for (const endpoint of [...new Set(rows.map((r) => r.endpoint))]) {
     out.push('');
-    out.push(`| ${endpoint} | lever | CPU ms per request | ÷ off | spans per request | saves ms per request | CPU per span |`);
-    out.push('| --- | --- | ---: | ---: | ---: | ---: | ---: |');
+    out.push(`| ${endpoint} | lever | CPU ms per request | ÷ off | spans per request | saves ms per request | CPU per span | RSS MiB |`);
+    out.push('| --- | --- | ---: | ---: | ---: | ---: | ---: | ---: |');
     for (const r of rows.filter((x) => x.endpoint === endpoint)) {
       out.push(
-        `| ${r.config} | ${r.lever} | ${spread(r.cpu, ms)} | ${spread(r.ratio, times)} | ${r.spansPerRequest.toFixed(1)} | ${r.saves ? spread(r.saves, ms) : ''} | ${r.microsPerSpan ? `${spread(r.microsPerSpan, (n) => n.toFixed(0))} µs` : ''} |`,
+        `| ${r.config} | ${r.lever} | ${spread(r.cpu, ms)} | ${spread(r.ratio, times)}${r.versusDefault ? `; ÷ default ${spread(r.versusDefault, times)}` : ''} | ${r.spansPerRequest.toFixed(1)} | ${r.saves ? spread(r.saves, ms) : ''} | ${r.microsPerSpan ? `${spread(r.microsPerSpan, (n) => n.toFixed(0))} µs` : ''} | ${r.rssMiB?.median ? r.rssMiB.median.toFixed(0) : ''} |`,
       );
     }
   }

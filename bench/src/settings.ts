@@ -48,7 +48,7 @@ export function settings(argv: string[]): Settings {
         pairs: 1, connections: 4, warmupSeconds: 1, measureSeconds: 2, deliveryRates: [20], deliverySeconds: 3, exportLatencySamples: 1, microTimeMillis: 100,
       }
     : {
-        smoke, parts, rates, cpuRounds: 5, cpuWindowSeconds: 15, leverRounds: 3, attributionRounds: 2,
+        smoke, parts, rates, cpuRounds: 5, cpuWindowSeconds: 15, leverRounds: 5, attributionRounds: 2,
         pairs: 2, connections: 10, warmupSeconds: 3, measureSeconds: 10, deliveryRates: [25, 50, 100, 200, 400], deliverySeconds: 30, exportLatencySamples: 3, microTimeMillis: 1000,
       };
 }

@@ -1,13 +1,15 @@
 import { FakeCollector } from '@tracelab/tracing/testing';
 import { ENDPOINTS, load } from './load';
 import { cpuSnapshot } from './proc';
-import { restock, spanTotals, start, type BenchStack } from './stack';
+import { restock, rss, spanTotals, start, type BenchStack } from './stack';
 
 /** One way of running the services: tracing on, off, or on with something changed. */
 export interface Config {
   name: string;
   tracing: boolean;
   env?: Record<string, string>;
+  /** The receiver's protocol, to match an exporter set by OTEL_EXPORTER_OTLP_PROTOCOL. @default 'grpc' */
+  receiver?: 'grpc' | 'http/protobuf';
 }
 
 /** One configuration under one endpoint's fixed rate, from load start to the end of its drain. */
@@ -27,6 +29,8 @@ export interface Window {
   mainThreadMillis: Record<string, number>;
   /** Spans this configuration's receiver got over the same interval. */
   spans: number;
+  /** Resident set size of each service as its load ends (steady load at the fixed rate), MiB. */
+  rssMiB?: Record<string, number>;
   /** Monotonic clock, µs (the clock of .cpuprofile timestamps): load start and drain end. */
   fromMicros: number;
   toMicros: number;
@@ -78,7 +82,7 @@ export async function steady(
   const running: Running[] = [];
   try {
     for (const config of configs) {
-      const collector = await new FakeCollector({ mode: 'count' }).start();
+      const collector = await new FakeCollector({ mode: 'count', protocol: config.receiver }).start();
       running.push({ config, collector } as Running);
       const bench = await start(config.tracing, collector.endpoint, config.env);
       Object.assign(running.at(-1)!, { bench, pids: bench.stack.pids() as Record<string, number> });
@@ -110,12 +114,13 @@ export async function steady(
           const main = cpuSnapshot(run.pids, true);
           const spans = run.collector.spanCount;
           const result = await load(run.bench.stack.urls.gateway, e, o.windowSeconds, connectionsFor(rate), rate);
+          const rssMiB = rss(run.bench.stack);
           if (o.windowSeconds < MIN_DRAIN_SECONDS) await sleep(MIN_DRAIN_SECONDS - o.windowSeconds);
           close();
           const window: Window = {
             round, config: run.config.name, endpoint: e.name, rate,
             requests: result.sent, achievedRate: result.rps, non2xx: result.non2xx, errors: result.errors,
-            cpuMillis: {}, mainThreadMillis: {}, spans: 0, fromMicros, toMicros: 0,
+            cpuMillis: {}, mainThreadMillis: {}, spans: 0, fromMicros, toMicros: 0, rssMiB,
           };
           open = { window, run, cpu, main, spans };
           log(`  round ${round}, ${run.config.name}: ${e.name} ${result.rps.toFixed(0)} req/s, ${result.non2xx} non-2xx, ${result.errors} errors`);

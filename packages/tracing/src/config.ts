@@ -12,6 +12,10 @@ export interface ResolvedConfig {
   serviceVersion?: string;
   environment: string;
   endpoint: string;
+  /** OTEL_EXPORTER_OTLP_TRACES_PROTOCOL / OTEL_EXPORTER_OTLP_PROTOCOL: `grpc` (default) or `http/protobuf`. */
+  protocol: 'grpc' | 'http/protobuf';
+  /** The endpoint came from OTEL_EXPORTER_OTLP_TRACES_ENDPOINT or the options: used as given, no `/v1/traces` added. */
+  tracesEndpointIsFull: boolean;
   exportTimeoutMillis: number;
   shutdownTimeoutMillis: number;
   ignorePaths: string[];
@@ -23,6 +27,8 @@ export interface ResolvedConfig {
   pgConnectSpans: boolean;
   /** A sqlcommenter comment holding the traceparent on every statement (TRACING_PG_SQLCOMMENTER=true). */
   pgSqlCommenter: boolean;
+  /** TRACING_HTTP_INSTRUMENTATION: `diagnostics-channel` (default) or `upstream` (@opentelemetry/instrumentation-http). */
+  httpInstrumentation: 'diagnostics-channel' | 'upstream';
   clientErrorsAreErrors: boolean;
   batch: { maxQueueSize?: number; maxExportBatchSize?: number; scheduledDelayMillis?: number; exportTimeoutMillis?: number };
 }
@@ -57,6 +63,8 @@ export function resolveConfig(options: TracingOptions = {}, env: Env = process.e
     endpoint:
       options.endpoint ??
       (env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim() || env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || DEFAULT_ENDPOINT),
+    protocol: (env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL?.trim() || env.OTEL_EXPORTER_OTLP_PROTOCOL?.trim()) === 'http/protobuf' ? 'http/protobuf' : 'grpc',
+    tracesEndpointIsFull: options.endpoint !== undefined || Boolean(env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim()),
     exportTimeoutMillis,
     shutdownTimeoutMillis: options.shutdownTimeoutMillis ?? DEFAULT_SHUTDOWN_TIMEOUT_MILLIS,
     ignorePaths: options.ignorePaths ?? ['/health/'],
@@ -64,6 +72,7 @@ export function resolveConfig(options: TracingOptions = {}, env: Env = process.e
     disabledInstrumentations: names(env.OTEL_NODE_DISABLED_INSTRUMENTATIONS),
     pgConnectSpans: options.pgConnectSpans ?? isTrue(env.TRACING_PG_CONNECT_SPANS),
     pgSqlCommenter: options.pgSqlCommenter ?? isTrue(env.TRACING_PG_SQLCOMMENTER),
+    httpInstrumentation: env.TRACING_HTTP_INSTRUMENTATION?.trim().toLowerCase() === 'upstream' ? 'upstream' : 'diagnostics-channel',
     clientErrorsAreErrors: options.clientErrorsAreErrors ?? false,
     batch: {
       maxQueueSize: numberFromEnv(env, 'OTEL_BSP_MAX_QUEUE_SIZE'),

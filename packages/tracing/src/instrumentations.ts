@@ -7,6 +7,7 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { PinoInstrumentation } from '@opentelemetry/instrumentation-pino';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { isIgnoredPath } from './config';
+import { DiagnosticsHttpInstrumentation } from './http/instrumentation';
 import { PgPoolContextInstrumentation } from './pg-pool-context';
 
 /** What the factories need from the resolved configuration. */
@@ -16,6 +17,8 @@ export interface InstrumentationSettings {
   pgConnectSpans: boolean;
   /** The traceparent as a sqlcommenter comment on every statement: off unless asked for (TRACING_PG_SQLCOMMENTER=true). */
   pgSqlCommenter: boolean;
+  /** Whose HTTP spans: TraceLab's, from Node's diagnostics channels (default), or upstream's (TRACING_HTTP_INSTRUMENTATION=upstream). */
+  httpInstrumentation?: 'diagnostics-channel' | 'upstream';
 }
 
 /**
@@ -25,12 +28,10 @@ export interface InstrumentationSettings {
  * ones in Jaeger.
  */
 const FACTORIES = {
+  // The same spans either way (tests/package/test/http-parity.test.ts); TraceLab's costs less CPU
+  // per request (bench/README.md), upstream's is the reference, one variable away.
   http: (s: InstrumentationSettings) =>
-    new HttpInstrumentation({
-      ignoreIncomingRequestHook: (req: IncomingMessage) => isIgnoredPath(req.url ?? '/', s.ignorePaths),
-      // Outgoing HTTP with no active span is background noise (e.g. a readiness probe's own calls).
-      requireParentforOutgoingSpans: true,
-    }),
+    s.httpInstrumentation === 'upstream' ? upstreamHttp(s) : new DiagnosticsHttpInstrumentation({ ignoreIncomingRequest: (req) => isIgnoredPath(req.url ?? '/', s.ignorePaths) }),
   // Global fetch runs on undici, which the http instrumentation does not see.
   undici: () => new UndiciInstrumentation({ requireParentforSpans: true }),
   pg: (s: InstrumentationSettings) =>
@@ -58,6 +59,14 @@ const FACTORIES = {
       ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER, ExpressLayerType.REQUEST_HANDLER],
     }),
 } satisfies Record<string, (s: InstrumentationSettings) => Instrumentation>;
+
+function upstreamHttp(s: InstrumentationSettings): Instrumentation {
+  return new HttpInstrumentation({
+    ignoreIncomingRequestHook: (req: IncomingMessage) => isIgnoredPath(req.url ?? '/', s.ignorePaths),
+    // Outgoing HTTP with no active span is background noise (e.g. a readiness probe's own calls).
+    requireParentforOutgoingSpans: true,
+  });
+}
 
 export type InstrumentationName = keyof typeof FACTORIES;
 export const INSTRUMENTATION_NAMES = Object.keys(FACTORIES) as InstrumentationName[];

@@ -1,8 +1,8 @@
 import { diag } from '@opentelemetry/api';
-import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { NodeSDK } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import { resolveConfig } from './config';
+import { createExporter } from './exporter';
 import { SpanAccounting } from './span-accounting';
 import { ContextAttributesSpanProcessor } from './context-attributes';
 import { ErrorPolicySpanProcessor } from './error-policy';
@@ -42,7 +42,7 @@ export function startTracing(options: TracingOptions = {}): TracingHandle {
   }
   const accounting = new SpanAccounting();
   let shutdown: Promise<boolean> | undefined;
-  const exporter = accounting.wrap(new OTLPTraceExporter({ url: config.endpoint, timeoutMillis: config.exportTimeoutMillis }));
+  const exporter = accounting.wrap(createExporter(config));
   const batch = new BatchSpanProcessor({ exporter, ...config.batch });
   const sdk = new NodeSDK({
     resource: baseResource(config),

@@ -1,3 +1,4 @@
+import { createServer, type Server as HttpServer } from 'node:http';
 import { Server, ServerCredentials, status, type sendUnaryData, type ServerUnaryCall } from '@grpc/grpc-js';
 import { parse, Reader, type Type } from 'protobufjs';
 import { EXPORT_PATH, OTLP_TRACE_PROTO } from './otlp-proto';
@@ -18,6 +19,8 @@ export interface FakeCollectorOptions {
   onSpans?: (spans: PlainSpan[]) => void;
   /** False: hand spans to `onSpans` without keeping them, for a receiver that runs for hours. @default true */
   keep?: boolean;
+  /** `http/protobuf`: OTLP over HTTP (POST /v1/traces) instead of gRPC, for the exporter that speaks it. @default 'grpc' */
+  protocol?: 'grpc' | 'http/protobuf';
 }
 
 /**
@@ -30,6 +33,7 @@ export class FakeCollector {
   spanCount = 0;
   private readonly waiters = new Set<() => void>();
   private server?: Server;
+  private httpServer?: HttpServer;
   /** Export calls received (one per exported batch). */
   requests = 0;
   port = 0;
@@ -43,6 +47,7 @@ export class FakeCollector {
 
   /** Listens on `host:port`; port 0 picks a free one (read it from {@link port}). */
   async start(port = 0, host = '127.0.0.1'): Promise<this> {
+    if (this.options.protocol === 'http/protobuf') return this.startHttp(port, host);
     const server = new Server();
     server.addService(
       {
@@ -105,13 +110,37 @@ export class FakeCollector {
   }
 
   async stop(): Promise<void> {
+    const httpServer = this.httpServer;
+    this.httpServer = undefined;
+    if (httpServer) await new Promise<void>((resolve) => httpServer.close(() => resolve()));
     const server = this.server;
     this.server = undefined;
     if (!server) return;
     await new Promise<void>((resolve) => server.tryShutdown(() => resolve()));
   }
 
-  private onExport(bytes: Buffer, done: sendUnaryData<object>): void {
+  /** OTLP/HTTP with protobuf bodies: the same request message, POSTed to /v1/traces. */
+  private async startHttp(port: number, host: string): Promise<this> {
+    const empty = Buffer.from(ResponseType.encode(ResponseType.create({})).finish());
+    const server = createServer((req, res) => {
+      const chunks: Buffer[] = [];
+      req.on('data', (c: Buffer) => chunks.push(c));
+      req.on('end', () => {
+        if (req.method !== 'POST' || req.url !== '/v1/traces') return void res.writeHead(404).end();
+        this.onExport(Buffer.concat(chunks), (error) => {
+          if (error) return void res.writeHead(400, { 'content-type': 'text/plain' }).end(String(error.details));
+          res.writeHead(200, { 'content-type': 'application/x-protobuf' }).end(empty);
+        });
+      });
+    });
+    server.keepAliveTimeout = 30_000;
+    await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, host, () => resolve()));
+    this.port = (server.address() as { port: number }).port;
+    this.httpServer = server;
+    return this;
+  }
+
+  private onExport(bytes: Buffer, done: (error: { code: status; details: string } | null, value?: object) => void): void {
     if (this.options.mode === 'count') {
       try {
         this.spanCount += countSpans(bytes);
