@@ -6,6 +6,12 @@ import { after, describe, test, type TestContext } from 'node:test';
 import { fromOtlp, type OtlpExportRequest, type PlainSpan } from '@tracelab/tracing/testing';
 import { allReady, clusterEnv, clusterMemory, describePods, pods, podSecurityWarnings, portForward, type PortForward } from './support/kube';
 import { capture, json, ROOT, run, waitFor } from './support/run';
+import type { Flow } from './support/flow';
+import { scenarioSteps } from './scenarios';
+import { loadSteps } from './load';
+import { faultSteps } from './faults';
+import { noJaegerSteps } from './no-jaeger';
+import { devLoopSteps } from './dev-loop';
 
 /**
  * TraceLab's main path on a real single-node Kubernetes (`npm run cluster`): `skaffold run` of the
@@ -55,12 +61,14 @@ if (skip) {
       });
     const cluster = () => env ?? assert.fail('no cluster environment');
     const skaffold = (args: string[], log: string, timeoutMs: number) => run('skaffold', [...args, '--update-check=false', '--interactive=false'], { env: cluster(), timeoutMs, log });
+    const flow: Flow = { cluster, step, skaffold, forwards, timings, notes: {} };
     const helmReleases = () => json<Array<{ name: string; namespace: string; chart: string; status: string }>>('helm', ['list', '--all-namespaces', '-o', 'json'], cluster());
 
     after(async () => {
       for (const f of forwards) f.stop();
       // Whatever failed, the cluster does not outlive the test.
-      if (!down && env) {
+      // TRACELAB_CLUSTER_KEEP=1 leaves it up after a failure, to look at it (then npm run cluster -- down).
+      if (!down && env && process.env.TRACELAB_CLUSTER_KEEP !== '1') {
         const r = await run('npm', ['run', '-s', 'cluster', '--', 'down'], { timeoutMs: 5 * MIN, log: 'cluster-down-after.log' });
         console.log(`cluster: down after a failed step: exit ${r.code}`);
       }
@@ -188,6 +196,10 @@ if (skip) {
       t.diagnostic(`gateway operations in the Monitor tab: ${operations.join(', ')}`);
     });
 
+    scenarioSteps(flow);
+    loadSteps(flow);
+    faultSteps(flow);
+
     /** Nothing of TraceLab in the cluster: its namespace gone, no release, no volume, nothing left in observability. */
     const nothingLeft = async (what: string) => {
       const seconds = await waitFor(`namespace tracelab to be gone after ${what}`, 3 * MIN, () => {
@@ -230,6 +242,9 @@ if (skip) {
       timings.push(`warm skaffold run to all-Ready ${warm.toFixed(0)} s, its delete ${d.seconds.toFixed(0)} s`);
       t.diagnostic(`warm: skaffold run to all-Ready ${warm.toFixed(0)} s (skaffold run itself ${r.seconds.toFixed(0)} s); delete ${d.seconds.toFixed(0)} s`);
     });
+
+    noJaegerSteps(flow);
+    devLoopSteps(flow);
 
     step('7. npm run cluster -- down leaves nothing at all: no process, mount, link, iptables chain or listening port', 10 * MIN, async (t) => {
       const config = (await import(pathToFileURL(join(ROOT, 'scripts/cluster/config.mjs')).href)) as { STATE: string; CACHE: string; PORTS: Record<string, number>; CLUSTER: { bridge: string } };

@@ -59,8 +59,9 @@ export function portForward(env: NodeJS.ProcessEnv, namespace: string, service: 
   return new Promise((resolve, reject) => {
     const child: ChildProcess = spawn('kubectl', ['port-forward', '-n', namespace, `svc/${service}`, `:${port}`, '--address', '127.0.0.1'], { env, stdio: ['ignore', 'pipe', 'pipe'] });
     let seen = '';
-    const stop = () => child.kill('SIGTERM');
-    process.once('exit', stop);
+    const onExit = () => child.kill('SIGTERM');
+    const stop = () => (process.off('exit', onExit), child.kill('SIGTERM'));
+    process.once('exit', onExit);
     const timer = setTimeout(() => {
       stop();
       reject(new Error(`kubectl port-forward svc/${service}:${port} in ${namespace} said nothing usable within ${timeoutMs / 1000} s: ${seen.trim()}`));

@@ -1,0 +1,150 @@
+// Steps 5m–5o: what Kubernetes does to pods, under bounded traffic through the gateway Service (and
+// the loadgen of step 5l): the PostgreSQL pod deleted, the Jaeger pod deleted, orders restarted.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { drive, percentile, tally, type Sent } from './support/driver';
+import { dropForwards, MIN, settled, type Flow } from './support/flow';
+import { completeTrace } from './support/jaeger';
+import { pods, type Pod } from './support/kube';
+import { capture, waitFor } from './support/run';
+import { order } from './support/traffic';
+
+const PODS = 7;
+const SPANS_PER_ORDER = 19;
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const ready = (p: Pod) => p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
+/** name → restarts of the services' pods, to prove none was restarted or killed by its liveness probe. */
+const restarts = (env: NodeJS.ProcessEnv) =>
+  Object.fromEntries(pods(env, 'tracelab').filter((p) => ['gateway', 'orders', 'inventory'].includes(p.metadata.labels?.['app.kubernetes.io/name'] ?? '')).map((p) => [p.metadata.name, (p.status.containerStatuses ?? []).reduce((n, c) => n + c.restartCount, 0)]));
+
+export function faultSteps(flow: Flow) {
+  let where = { gateway: '', jaeger: '' };
+  const tag = Date.now().toString(36);
+  const psql = (db: string, sql: string) => {
+    const r = capture('kubectl', ['exec', '-n', 'tracelab', 'postgres-0', '--', 'sh', '-c', `PGPASSWORD="$POSTGRES_PASSWORD" psql -h 127.0.0.1 -U "$POSTGRES_USER" -d ${db} -tAc "${sql}"`], flow.cluster());
+    if (r.code !== 0) throw new Error(`psql ${db}: ${r.stderr.trim()}`);
+    return r.stdout.trim();
+  };
+
+  flow.step('5m. the postgres pod deleted under load: fast 503s with Retry-After, recovery without a restart, nothing left pending, no liveness kill', 8 * MIN, async (t) => {
+    where = await settled(flow, PODS);
+    const env = flow.cluster();
+    const before = restarts(env);
+    const customer = `c-pgkill-${tag}`;
+    // 4 orders a second for 60 s: reads and writes, through the gateway.
+    const run = drive(where.gateway, 4, 60, (i) => (i % 2 ? ['GET', `/api/products/SKU-00${1 + (i % 9)}`] : ['POST', '/api/orders', { customerId: customer, items: [{ sku: 'SKU-003', quantity: 1 }] }]));
+    await sleep(5000);
+    const deleted = performance.now() - run.began;
+    const del = capture('kubectl', ['delete', 'pod', '-n', 'tracelab', 'postgres-0', '--wait=false'], env);
+    assert.equal(del.code, 0, del.stderr);
+    // Back: the StatefulSet's new postgres-0 Ready (the old one is gone once a new uid shows).
+    const old = pods(env, 'tracelab').find((p) => p.metadata.name === 'postgres-0') as Pod & { metadata: { uid: string } };
+    await waitFor('a new postgres-0 Ready', 3 * MIN, () => {
+      const p = pods(env, 'tracelab').find((x) => x.metadata.name === 'postgres-0') as (Pod & { metadata: { uid: string } }) | undefined;
+      return { done: !!p && p.metadata.uid !== old.metadata.uid && ready(p), state: p ? `${p.metadata.uid === old.metadata.uid ? 'old' : 'new'} pod ${p.status.phase}${ready(p) ? ' Ready' : ''}` : 'no pod' };
+    }, 500);
+    const back = performance.now() - run.began;
+    let firstOk = Number.NaN;
+    await waitFor('an order to succeed again after PostgreSQL is back', 2 * MIN, async () => {
+      const a = await order(where.gateway, customer, [['SKU-003', 1]]);
+      if (a.status === 201) firstOk = performance.now() - run.began;
+      return { done: a.status === 201, state: `${a.status} ${JSON.stringify(a.body).slice(0, 200)}` };
+    }, 1000);
+    run.stop();
+    const sent = await run.done;
+
+    const during = sent.filter((s) => s.at > deleted && s.at + s.ms < back);
+    const failed = during.filter((s) => s.status >= 500 || s.status === 0);
+    t.diagnostic(`postgres deleted at ${(deleted / 1000).toFixed(1)} s, Ready again at ${(back / 1000).toFixed(1)} s, first order after ${((firstOk - back) / 1000).toFixed(1)} s; all: ${tally(sent)}; while gone: ${tally(during)}`);
+    assert.ok(failed.length > 0, `no request saw the outage: ${tally(during)}`);
+    const wrong = failed.filter((s) => s.status !== 503 || !s.retryAfter);
+    assert.deepEqual(wrong.map((s) => `${s.status} retry-after=${s.retryAfter} ${JSON.stringify(s.body).slice(0, 120)}`), [], 'every failure while PostgreSQL is gone is a 503 with Retry-After');
+    const slowest = Math.max(...failed.map((s) => s.ms));
+    // Fast: an answer, not a hang until some timeout (the services' pool connect timeout is seconds, not tens).
+    assert.ok(slowest < 5000, `slowest 503 took ${slowest.toFixed(0)} ms`);
+    assert.deepEqual(restarts(env), before, 'the services kept their pods and none restarted (no liveness kill)');
+
+    // The reconciler (every 10 s, orders pending over 30 s) leaves none of this customer's pending.
+    let pending = '';
+    await waitFor(`no pending order of ${customer} (reconciler)`, 2 * MIN, () => {
+      pending = psql('orders', `SELECT count(*) FROM orders WHERE status = 'pending' AND customer_id = '${customer}'`);
+      return { done: pending === '0', state: `${pending} pending` };
+    }, 5000);
+    const statuses = psql('orders', `SELECT string_agg(status || '=' || n, ' ') FROM (SELECT status, count(*) AS n FROM orders WHERE customer_id = '${customer}' GROUP BY status ORDER BY status) s`);
+    flow.timings.push(`postgres deleted: ${failed.length} of ${during.length} requests while it was gone (${((back - deleted) / 1000).toFixed(1)} s) answered 503 + Retry-After, slowest ${slowest.toFixed(0)} ms, p50 ${percentile(failed.map((s) => s.ms), 50).toFixed(0)} ms; first order ${((firstOk - back) / 1000).toFixed(1)} s after Ready; orders ${statuses}, 0 pending`);
+    t.diagnostic(flow.timings.at(-1)!);
+  });
+
+  let ordersLog: Promise<string> | undefined;
+  flow.step("5n. the Jaeger pod deleted under load: the services keep serving, none restarts, traces are whole again once it is back; its lost spans counted in orders' tracing summary", 8 * MIN, async (t) => {
+    dropForwards(flow);
+    where = await settled(flow, PODS);
+    const env = flow.cluster();
+    const before = restarts(env);
+    const run = drive(where.gateway, 4, 40, (i) => ['POST', '/api/orders', { customerId: `c-jaegerkill-${tag}`, items: [{ sku: 'SKU-001', quantity: 1 }] }]);
+    await sleep(5000);
+    const deleted = performance.now() - run.began;
+    const del = capture('kubectl', ['delete', 'pod', '-n', 'observability', '-l', 'app.kubernetes.io/name=jaeger', '--wait=false'], env);
+    assert.equal(del.code, 0, del.stderr);
+    const sent = await run.done;
+    assert.deepEqual(sent.filter((s) => s.status !== 201).map((s) => `${s.status} ${JSON.stringify(s.body).slice(0, 120)}`), [], `every order placed while Jaeger was gone (deleted at ${(deleted / 1000).toFixed(1)} s): ${tally(sent)}`);
+    assert.deepEqual(restarts(env), before, 'no service restarted');
+    const memory = capture('kubectl', ['get', '--raw', `/api/v1/nodes/${pods(env, 'tracelab')[0].spec.nodeName}/proxy/stats/summary`], env);
+    const summary = JSON.parse(memory.stdout) as { pods: Array<{ podRef: { name: string; namespace: string }; memory?: { workingSetBytes?: number } }> };
+    const services = summary.pods.filter((p) => p.podRef.namespace === 'tracelab' && /^(gateway|orders|inventory)-/.test(p.podRef.name)).map((p) => `${p.podRef.name.split('-')[0]} ${((p.memory?.workingSetBytes ?? 0) / 1048576).toFixed(0)} MiB`);
+
+    // Back: fresh forwards to the new Jaeger pod; an order's trace whole there.
+    where = await settled(flow, PODS);
+    let spans: Awaited<ReturnType<typeof completeTrace>> = [];
+    await waitFor(`an order's ${SPANS_PER_ORDER} spans in the new Jaeger`, 3 * MIN, async () => {
+      const a = await order(where.gateway, `c-jaegerback-${tag}`, [['SKU-001', 1]]);
+      if (a.status !== 201) return { done: false, state: `order ${a.status}` };
+      spans = await completeTrace(where.jaeger, a.traceId, 30_000).catch(() => []);
+      return { done: spans.length === SPANS_PER_ORDER, state: `${spans.length} spans` };
+    }, 2000);
+
+    // orders' own summary comes at shutdown: follow its log until step 5o's restart ends the pod.
+    const orders = pods(env, 'tracelab').find((p) => p.metadata.labels?.['app.kubernetes.io/name'] === 'orders')!;
+    ordersLog = new Promise((resolve) => {
+      const child = spawn('kubectl', ['logs', '-f', '-n', 'tracelab', orders.metadata.name], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+      let out = '';
+      child.stdout.on('data', (d: Buffer) => (out = (out + d.toString()).slice(-200_000)));
+      const timer = setTimeout(() => child.kill('SIGTERM'), 6 * MIN);
+      child.on('close', () => (clearTimeout(timer), resolve(out)));
+    });
+    flow.timings.push(`jaeger deleted: ${tally(sent)} orders at 4/s, no restart; services' memory right after: ${services.join(', ')}; a trace whole (${SPANS_PER_ORDER} spans) once it was back`);
+    t.diagnostic(flow.timings.at(-1)!);
+  });
+
+  flow.step('5o. kubectl rollout restart deployment/orders under load: 5xx at the gateway within the bound, the old pod\'s tracing summary counts the spans lost while Jaeger was gone', 8 * MIN, async (t) => {
+    const env = flow.cluster();
+    const run = drive(where.gateway, 5, 60, (i) => (i % 2 ? ['GET', `/api/customers/c-rollout-${tag}/orders`] : ['POST', '/api/orders', { customerId: `c-rollout-${tag}`, items: [{ sku: 'SKU-008', quantity: 1 }] }]));
+    await sleep(3000);
+    const restartedAt = performance.now() - run.began;
+    const r = capture('kubectl', ['rollout', 'restart', 'deployment/orders', '-n', 'tracelab'], env);
+    assert.equal(r.code, 0, r.stderr);
+    const status = capture('kubectl', ['rollout', 'status', 'deployment/orders', '-n', 'tracelab', '--timeout=180s'], env, 200_000);
+    assert.equal(status.code, 0, `rollout status: ${status.stdout}${status.stderr}`);
+    const rolled = performance.now() - run.began;
+    // and a few seconds more, while the old pod drains and terminates
+    await sleep(Math.max(0, rolled + 10_000 - (performance.now() - run.began)));
+    run.stop();
+    const sent = await run.done;
+    const failed = sent.filter((s) => s.status >= 500 || s.status === 0);
+    const line = `rollout restart of orders: ${sent.length} requests at 5/s, ${tally(sent)}; rollout ${((rolled - restartedAt) / 1000).toFixed(1)} s`;
+    t.diagnostic(line);
+    flow.timings.push(line);
+    // Readiness gates the new pod, preStop keeps the old one serving until the endpoints moved, and
+    // graceful shutdown finishes what it holds: nothing should fail.
+    assert.deepEqual(failed.map((s) => `${(s.at / 1000).toFixed(1)} s: ${s.status} ${JSON.stringify(s.body).slice(0, 120)}`), [], 'no 5xx during the rolling restart');
+
+    const log = await (ordersLog ?? Promise.resolve(''));
+    const summary = /tracing: (\d+) spans ended, (\d+) exported, (\d+) failed to export, (\d+) dropped or unsent/.exec(log);
+    assert.ok(summary, `the old orders pod wrote no tracing summary at shutdown; its log ended: ${log.trim().split('\n').slice(-3).join(' | ')}`);
+    const [, ended, exported, lost, dropped] = summary.map(Number);
+    assert.ok(lost + dropped > 0, `the spans exported while Jaeger was gone are counted as lost: ${summary[0]}`);
+    assert.ok(exported > 0 && ended >= exported + lost);
+    flow.timings.push(`orders' summary at shutdown: ${summary[0]}`);
+    t.diagnostic(summary[0]);
+  });
+}
