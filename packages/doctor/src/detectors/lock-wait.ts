@@ -13,6 +13,11 @@ interface Lock {
   trace: Trace;
   /** When its transaction released the lock: its sibling COMMIT/ROLLBACK's end, else its parent's end. */
   releaseUs: number;
+  /**
+   * The earliest the database may have released it: the COMMIT/ROLLBACK's start. The server releases
+   * row locks as it runs the COMMIT; the client reads the answer later, the later the busier it is.
+   */
+  releaseFromUs: number;
 }
 
 /**
@@ -32,7 +37,7 @@ export const lockWait: Detector = ({ traces, thresholds, explained }) => {
       const shape = statementShape(sql);
       if (!takesRowLocks(shape)) continue;
       const key = `${dbSystem(s) ?? ''}|${peerHost(s) ?? ''}|${dbNamespace(s) ?? ''}|${shape}`;
-      push(groups, key, { span: s, trace, releaseUs: releaseOf(s) });
+      push(groups, key, { span: s, trace, ...releaseOf(s) });
     }
   }
   const found: Occurrence[] = [];
@@ -49,16 +54,17 @@ export const lockWait: Detector = ({ traces, thresholds, explained }) => {
       for (let j = i - 1; j >= Math.max(0, i - MAX_LOOKBACK); j--) {
         const a = locks[j];
         if (a.trace === b.trace || b.span.startUs >= a.releaseUs) continue;
-        // Under CPU pressure the waiter may resume a little before the holder's COMMIT span ends (the
-        // server released the rows before the holder's client read the answer) or well after: the
-        // slack grows with the wait, a tenth of it, never under grantSlackMs.
+        // The waiter is granted the rows while the holder's COMMIT runs: after it starts, before its
+        // client reads the answer. Under CPU pressure both ends blur: the slack grows with the wait, a
+        // tenth of it, never under grantSlackMs.
         const slack = Math.max(slackUs, (b.span.endUs - b.span.startUs) / 10);
-        const grantedAfter = b.span.endUs - a.releaseUs;
-        if (grantedAfter < -slack || grantedAfter > slack) continue;
-        if (!best || Math.abs(grantedAfter) < Math.abs(b.span.endUs - best.releaseUs)) best = a;
+        const off = outside(b.span.endUs, a);
+        if (off > slack) continue;
+        if (!best || off < outside(b.span.endUs, best)) best = a;
       }
-      if (best && ms(Math.min(b.span.endUs, best.releaseUs) - b.span.startUs) >= minWaitMs) holderOf.set(b, best);
+      if (best) holderOf.set(b, best);
     }
+    const waitOf = (w: Lock) => Math.min(w.span.endUs, holderOf.get(w)!.releaseUs) - w.span.startUs;
     // A queue: waiter k waited for waiter k-1, who waited for the one before, down to a holder.
     const queues: Lock[][] = [];
     const inQueue = new Set<Lock>();
@@ -66,12 +72,14 @@ export const lockWait: Detector = ({ traces, thresholds, explained }) => {
       if (inQueue.has(tail) || !holderOf.has(tail)) continue;
       const queue: Lock[] = [];
       for (let w: Lock | undefined = tail; w && holderOf.has(w) && !inQueue.has(w); w = holderOf.get(w)) queue.unshift(w);
-      if (queue.length < minWaiters) continue;
+      // The chain runs through every waiter, also one that came late and waited briefly; what makes
+      // it a queue is enough waiters that each waited long.
+      if (queue.filter((w) => ms(waitOf(w)) >= minWaitMs).length < minWaiters) continue;
       queue.forEach((w) => inQueue.add(w));
       queues.push(queue);
     }
     for (const queue of queues) {
-      const waits = queue.map((w) => Math.min(w.span.endUs, holderOf.get(w)!.releaseUs) - w.span.startUs);
+      const waits = queue.map(waitOf);
       const shares = queue.map((w) => criticalShare(w.trace, [w.span]));
       const sql = dbStatement(queue[0].span)!;
       const occurrence: Occurrence = {
@@ -99,11 +107,15 @@ export const lockWait: Detector = ({ traces, thresholds, explained }) => {
   return found;
 };
 
-function releaseOf(lock: Span): number {
+/** How far `at` lies outside the holder's release window (0 inside it), in microseconds. */
+const outside = (at: number, holder: Lock) => Math.max(0, holder.releaseFromUs - at, at - holder.releaseUs);
+
+function releaseOf(lock: Span): { releaseUs: number; releaseFromUs: number } {
   const siblings = lock.parent?.children ?? [];
   const end = siblings.find((s) => s.startUs >= lock.endUs && isDb(s) && /^\s*(COMMIT|ROLLBACK|END)\b/i.test(dbStatement(s) ?? s.name));
-  if (end) return end.endUs;
+  if (end) return { releaseUs: end.endUs, releaseFromUs: end.startUs };
   // Autocommit (no transaction spans): the lock is released when the statement ends.
   const inTransaction = siblings.some((s) => s.startUs <= lock.startUs && isDb(s) && isTransactionControl(statementShape(dbStatement(s) ?? '')));
-  return inTransaction ? (lock.parent?.endUs ?? lock.endUs) : lock.endUs;
+  const at = inTransaction ? (lock.parent?.endUs ?? lock.endUs) : lock.endUs;
+  return { releaseUs: at, releaseFromUs: at };
 }

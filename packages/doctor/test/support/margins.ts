@@ -8,7 +8,7 @@ export const RELAXED: Thresholds = {
   nPlusOne: { minRepeats: 2, minTotalMs: 0 },
   slowQuery: { minShare: 0, minMs: DEFAULT_THRESHOLDS.slowQuery.minMs },
   lockWait: { minWaiters: 1, minWaitMs: 1, grantSlackMs: DEFAULT_THRESHOLDS.lockWait.grantSlackMs },
-  poolWait: { minWaitMs: DEFAULT_THRESHOLDS.poolWait.minWaitMs, minShare: 0, minWaiting: 1 },
+  poolWait: { ...DEFAULT_THRESHOLDS.poolWait, minShare: 0, minWaiting: 1 },
   sequential: { minCalls: 2, minSavedMs: 0, minShare: 0, overlapSlackMs: DEFAULT_THRESHOLDS.sequential.overlapSlackMs },
   retries: { minAttempts: 2 },
 };
