@@ -5,6 +5,7 @@ import { highestLossless } from './delivery';
 import type { InstrumentationRow } from './instrumentations';
 import type { LeverRow, SplitRow } from './levers';
 import type { MicroResult } from './micro';
+import { capacityMarkdown, type JaegerCapacity } from './jaeger-capacity';
 import type { Ratio, Round } from './overhead';
 import type { ProfileRow } from './profile';
 import { cpuSection, instrumentationSection, leverSection, profileSection, splitSection } from './report-cpu';
@@ -28,6 +29,7 @@ export interface Results {
   exportLatencyMillis?: number[];
   devReadyMillis?: number;
   micro?: MicroResult[];
+  jaegerCapacity?: JaegerCapacity;
 }
 
 const f0 = (n: number) => n.toFixed(0);
@@ -57,6 +59,7 @@ export function markdown(r: Results): string {
   if (r.exportLatencyMillis) out.push('', `From a response to its spans at the collector (default 5 s batch delay): ${r.exportLatencyMillis.map((x) => `${f0(x)} ms`).join(', ')}.`);
   if (r.exportLatencyMillis) out.push(r.devReadyMillis === undefined ? '`npm run dev` to all services ready: not measured in smoke mode.' : `\`npm run dev\` (build cached) to all services ready: ${f1(r.devReadyMillis / 1000)} s.`);
   if (r.micro) out.push('', ...micro(r.micro));
+  if (r.jaegerCapacity) out.push('', ...capacityMarkdown(r.jaegerCapacity));
   return out.join('\n');
 }
 

@@ -4,6 +4,7 @@ import { FakeCollector } from '@tracelab/tracing/testing';
 import { cpu } from './cpu';
 import { delivery } from './delivery';
 import { instrumentations } from './instrumentations';
+import { jaegerCapacity } from './jaeger-capacity';
 import { levers, split } from './levers';
 import { devReadyMillis, exportLatency } from './latency';
 import { micro } from './micro';
@@ -82,6 +83,10 @@ async function main(): Promise<void> {
     if (has('micro')) {
       log('micro-benchmark…');
       results.micro = await micro(s.microTimeMillis);
+    }
+    if (has('jaeger-capacity')) {
+      log('Jaeger ingest capacity at one CPU…');
+      results.jaegerCapacity = await jaegerCapacity(s.smoke, log);
     }
     const full: Results = { ...results, loadAverage: loadAverage.stop() };
     writeFileSync(join(outDir, `${name}.json`), `${JSON.stringify(full, null, 2)}\n`);
