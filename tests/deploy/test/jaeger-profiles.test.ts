@@ -89,7 +89,7 @@ describe('Jaeger profiles tail-sampling and badger, rendered', { skip: UNSUPPORT
     assert.equal(c.processors.tail_sampling!.decision_wait, local.processors.tail_sampling!.decision_wait);
   });
 
-  test('badger: traces in Badger on the PersistentVolumeClaim mounted at /badger, 72 h TTL', (t) => {
+  test('badger: traces in Badger on the PersistentVolumeClaim mounted at /badger, 24 h TTL', (t) => {
     if (!needChart(t, 'badger')) return;
     const c = config('badger');
     const badger = c.extensions.jaeger_storage.backends.badger_storage.badger!;
@@ -97,7 +97,7 @@ describe('Jaeger profiles tail-sampling and badger, rendered', { skip: UNSUPPORT
     assert.equal(c.exporters.jaeger_storage_exporter.trace_storage, 'badger_storage');
     assert.deepEqual(badger.directories, { keys: '/badger/keys', values: '/badger/values' });
     assert.equal(badger.ephemeral, false);
-    assert.equal(badger.ttl.spans, '72h');
+    assert.equal(badger.ttl.spans, '24h');
     const pod = podSpecOf(find('badger', 'Deployment', 'jaeger')!)!;
     const volumes = (pod.volumes ?? []) as Array<{ name: string; persistentVolumeClaim?: { claimName: string } }>;
     const volume = volumes.find((v) => v.persistentVolumeClaim?.claimName === 'jaeger-badger-data');
