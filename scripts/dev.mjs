@@ -22,7 +22,7 @@ process.stdout.on('error', () => {
 const port = (name, fallback) => Number(process.env[`${name.toUpperCase()}_PORT`] ?? fallback);
 // `npm run dev -- --faults slow-query,n-plus-one` turns scenarios on for every request (docs/scenarios.md).
 // `--no-traces`: when no collector answers, don't print traces in the terminal either.
-// `--jaeger --tail-sampling [--sample-percent 10]` and `--jaeger --badger`: docs/scale.md.
+// `--jaeger --tail-sampling [--sample-percent 10]`, `--jaeger --badger`, `--jaeger --kafka`: docs/scale.md.
 const { values: args } = parseArgs({
   options: {
     faults: { type: 'string' },
@@ -31,12 +31,14 @@ const { values: args } = parseArgs({
     'tail-sampling': { type: 'boolean' },
     'sample-percent': { type: 'string' },
     badger: { type: 'boolean' },
+    kafka: { type: 'boolean' },
   },
   allowNegative: true,
 });
 const samplePercent = args['sample-percent'] === undefined ? undefined : Number(args['sample-percent']);
 const usage = [
-  (args['tail-sampling'] || args.badger) && !args.jaeger && '--tail-sampling and --badger change the Jaeger that --jaeger starts: add --jaeger',
+  (args['tail-sampling'] || args.badger || args.kafka) && !args.jaeger && '--tail-sampling, --badger and --kafka change the Jaeger that --jaeger starts: add --jaeger',
+  args.kafka && args['tail-sampling'] && '--kafka with --tail-sampling is not wired here: sampling belongs on the collector in front of Kafka (docs/scale.md)',
   samplePercent !== undefined && !args['tail-sampling'] && '--sample-percent needs --tail-sampling',
   samplePercent !== undefined && !(args['sample-percent'].trim() !== '' && samplePercent >= 0 && samplePercent <= 100) && `--sample-percent must be a number from 0 to 100, got "${args['sample-percent']}"`,
 ].find(Boolean);
@@ -62,7 +64,7 @@ if (build.status !== 0) process.exit(build.status ?? 1);
 // "ui assets not embedded": a binary built from the Go module says so even while it serves ../shared's UI.
 const jaegerLine = (line) => /\t(warn|error)\t/i.test(line) && !/ui assets not embedded/.test(line) && process.stdout.write(`jaeger    | ${line}\n`);
 const jaeger = args.jaeger
-  ? await startLocalJaeger({ onLine: jaegerLine, tailSampling: args['tail-sampling'] ? { percent: samplePercent } : undefined, badger: args.badger })
+  ? await startLocalJaeger({ onLine: jaegerLine, tailSampling: args['tail-sampling'] ? { percent: samplePercent } : undefined, badger: args.badger, kafka: args.kafka })
   : undefined;
 const jaegerReadyAfter = jaeger ? Date.now() - launched : 0;
 const endpoint = jaeger?.urls.otlpGrpc ?? (process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_ENDPOINT || 'http://localhost:4317');

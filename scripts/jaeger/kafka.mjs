@@ -10,10 +10,10 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { spawnDaemon } from './daemon.mjs';
+import { kafkaIngesterConfig } from './start.mjs';
 
 export const KAFKA_VERSION = '4.1.0';
 export const kafkaCollectorConfig = fileURLToPath(new URL('./kafka-collector.yaml', import.meta.url));
-export const kafkaIngesterConfig = fileURLToPath(new URL('./kafka-ingester.yaml', import.meta.url));
 const cacheDir = join(process.env.XDG_CACHE_HOME || join(homedir(), '.cache'), 'tracelab', 'kafka', KAFKA_VERSION);
 
 /** The broker's classpath, resolved through Maven once; `{ missing }` with the reason when java or mvn cannot. */

@@ -8,6 +8,7 @@ import { findPrometheus } from '../prometheus/locate.mjs';
 import { defaultPort as prometheusPort, RETENTION, SCRAPE_INTERVAL, startPrometheus } from '../prometheus/start.mjs';
 import { buildJaeger } from './build.mjs';
 import { findJaeger, uiAssets } from './locate.mjs';
+import { kafkaClasspath, kafkaCollectorArgs, startKafka } from './kafka.mjs';
 import { defaultPorts, servesPlaceholder, startJaeger } from './start.mjs';
 
 export const howToGetJaeger = `  get one with any of:
@@ -19,15 +20,19 @@ const envPort = (name, fallback) => Number(process.env[name] ?? fallback);
 const SPAN_METRICS_PORT = 8889; // Jaeger's own config-spm.yaml and the chart's Service "span-metrics"
 const prometheusData = fileURLToPath(new URL('../../.tracelab/prometheus', import.meta.url));
 const badgerData = fileURLToPath(new URL('../../.tracelab/badger', import.meta.url));
+const kafkaData = fileURLToPath(new URL('../../.tracelab/kafka', import.meta.url));
 
 /**
  * Resolves the running Jaeger (its stop() stops Prometheus too), or undefined after printing why and
  * how. Never throws. Without Prometheus, Jaeger still starts, with an empty Monitor tab and a line saying why.
  * `tailSampling` layers tail-sampling.yaml (`percent` of the healthy, fast traces kept); `badger` keeps
- * the traces in .tracelab/badger across restarts instead of in memory.
+ * the traces in .tracelab/badger across restarts instead of in memory. `kafka` puts Kafka between a
+ * collector (on the OTLP ports) and the Jaeger that stores and serves the UI (an ingester).
  */
-export async function startLocalJaeger({ log = console.log, onLine, tailSampling, badger = false } = {}) {
+export async function startLocalJaeger({ log = console.log, onLine, tailSampling, badger = false, kafka = false } = {}) {
   let prometheus;
+  let broker;
+  let collector;
   try {
     let found = findJaeger();
     if ('missing' in found && !process.env.JAEGER_BIN && hasGo()) {
@@ -37,6 +42,7 @@ export async function startLocalJaeger({ log = console.log, onLine, tailSampling
     }
     if ('missing' in found) throw new Error(hasGo() ? found.missing : `${found.missing}, and Go is not installed to build one`);
     prometheus = await startLocalPrometheus(log);
+    if (kafka) ({ broker, collector } = await startLocalKafka(found.bin, log, onLine));
     const options = {
       bin: found.bin,
       ports: {
@@ -51,6 +57,7 @@ export async function startLocalJaeger({ log = console.log, onLine, tailSampling
       spm: prometheus ? { port: prometheus.spanMetricsPort, prometheusUrl: prometheus.url } : undefined,
       tailSampling,
       badger: badger ? { dir: badgerData } : undefined,
+      kafka: broker ? { brokers: broker.brokers } : undefined,
       onLine,
     };
     // Our build serves a placeholder page; a release binary has the UI built in.
@@ -67,19 +74,45 @@ export async function startLocalJaeger({ log = console.log, onLine, tailSampling
     }
     log(`Jaeger ${found.version ?? ''} from ${found.source} (${found.bin}) up in ${(jaeger.readyAfterMs / 1000).toFixed(1)} s; ${uiNote}`.replace('  ', ' '));
     if (tailSampling) log(`  tail sampling: keeps every trace with an error, every trace over 100 ms and ${tailSampling.percent ?? 10}% of the rest, decided 10 s after a trace's first span (scripts/jaeger/tail-sampling.yaml); the Monitor tab still counts every span`);
+    if (broker) log(`  Kafka ${broker.brokers} (.tracelab/kafka) between a collector on the OTLP ports and this Jaeger, which reads topic jaeger-spans (scripts/jaeger/kafka*.yaml)`);
     if (badger) log(`  storage: Badger in .tracelab/badger (traces survive a restart, kept 72 h; scripts/jaeger/badger.yaml)`);
     const stopJaeger = jaeger.stop;
     return Object.assign(jaeger, {
       prometheus,
+      urls: { ...jaeger.urls, ...(collector ? { otlpGrpc: collector.urls.otlpGrpc, otlpHttp: collector.urls.otlpHttp } : {}) },
       async stop() {
+        // The collector first: it flushes to Kafka, which the ingester still reads.
+        await collector?.stop();
         await stopJaeger();
+        await broker?.stop();
         await prometheus?.stop();
       },
     });
   } catch (error) {
+    await collector?.stop();
+    await broker?.stop();
     await prometheus?.stop();
     log(`Jaeger not started: ${error.message}\n${howToGetJaeger}\n  going on without it, exporting to ${process.env.OTEL_EXPORTER_OTLP_ENDPOINT || 'http://localhost:4317'} as plain \`npm run dev\` does.`);
     return undefined;
+  }
+}
+
+/** Kafka (one KRaft node, from Maven) and a Jaeger collector on the usual OTLP ports exporting to it. */
+async function startLocalKafka(bin, log, onLine) {
+  const resolved = kafkaClasspath({ log });
+  if ('missing' in resolved) throw new Error(resolved.missing);
+  const broker = await startKafka({ classpath: resolved.classpath, dataDir: kafkaData, port: envPort('KAFKA_PORT', 9092), controllerPort: envPort('KAFKA_CONTROLLER_PORT', 9093) });
+  try {
+    const ports = {
+      otlpGrpc: envPort('JAEGER_OTLP_GRPC_PORT', defaultPorts.otlpGrpc),
+      otlpHttp: envPort('JAEGER_OTLP_HTTP_PORT', defaultPorts.otlpHttp),
+      health: envPort('JAEGER_COLLECTOR_HEALTH_PORT', 13134),
+    };
+    const collector = await startJaeger({ bin, ports, args: kafkaCollectorArgs('127.0.0.1', ports, broker.brokers), onLine });
+    return { broker, collector };
+  } catch (error) {
+    await broker.stop();
+    throw error;
   }
 }
 

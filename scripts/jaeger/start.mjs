@@ -15,6 +15,9 @@ export const badgerConfig = fileURLToPath(new URL('./badger.yaml', import.meta.u
 /** Layered over local.yaml: Jaeger's own otelcol_* metrics on a Prometheus endpoint. */
 export const telemetryConfig = fileURLToPath(new URL('./telemetry.yaml', import.meta.url));
 export const DEFAULT_SAMPLE_PERCENT = 10;
+/** Layered over local.yaml for an ingester: spans from Kafka instead of OTLP (kafka.mjs starts Kafka and the collector). */
+export const kafkaIngesterConfig = fileURLToPath(new URL('./kafka-ingester.yaml', import.meta.url));
+const kafkaIngesterSpmConfig = fileURLToPath(new URL('./kafka-ingester-spm.yaml', import.meta.url));
 export const defaultPorts = { otlpGrpc: 4317, otlpHttp: 4318, query: 16686, queryGrpc: 16685, health: 13133 };
 const portNames = { otlpGrpc: 'OTLP gRPC', otlpHttp: 'OTLP HTTP', query: 'UI and query API', queryGrpc: 'query gRPC', health: 'health check', spanMetrics: 'span metrics', telemetry: 'Jaeger\'s own metrics' };
 
@@ -80,7 +83,8 @@ export function telemetryEnv(host, port) {
  * @param {{ bin: string, host?: string, ports?: Partial<typeof defaultPorts>, args?: string[], uiAssets?: string,
  *   maxTraces?: number, spm?: { port: number, prometheusUrl: string }, onLine?: (line: string) => void,
  *   tailSampling?: { percent?: number, decisionWaitMs?: number }, badger?: { dir: string, ttl?: string },
- *   telemetryPort?: number, configs?: string[], readyTimeoutMs?: number, env?: NodeJS.ProcessEnv }} options
+ *   telemetryPort?: number, kafka?: { brokers: string }, configs?: string[], readyTimeoutMs?: number, env?: NodeJS.ProcessEnv }} options
+ *   `kafka`: run as an ingester reading spans from those brokers; its OTLP ports stay closed (the collector has them).
  *   `configs`: more configuration files (or `yaml:` snippets), layered last.
  *   `args` replaces the configuration arguments (default: local.yaml, the endpoints, the storage bound,
  *   and spm.yaml, tail-sampling.yaml, badger.yaml, telemetry.yaml when their options are given).
@@ -96,6 +100,8 @@ export async function startJaeger(options) {
     ...(options.tailSampling ? tailSamplingArgs(options.tailSampling) : []),
     ...(options.badger ? badgerArgs(options.badger) : []),
     ...(options.telemetryPort ? telemetryArgs() : []),
+    ...(options.kafka ? [`--config=${kafkaIngesterConfig}`, `--set=receivers.kafka.brokers=[${options.kafka.brokers}]`] : []),
+    ...(options.kafka && options.spm ? [`--config=${kafkaIngesterSpmConfig}`] : []),
     ...(options.configs ?? []).map((config) => `--config=${config}`),
   ];
   const env = {
@@ -109,6 +115,10 @@ export async function startJaeger(options) {
       ...(options.spm ? { spanMetrics: options.spm.port } : {}),
       ...(options.telemetryPort ? { telemetry: options.telemetryPort } : {}),
     };
+    if (options.kafka) {
+      delete listening.otlpGrpc;
+      delete listening.otlpHttp;
+    }
     for (const [key, port] of Object.entries(listening)) {
       if (!(await portFree(host, port))) throw new Error(`port ${port} (${portNames[key]}) on ${host} is already in use; is another Jaeger running?`);
     }
