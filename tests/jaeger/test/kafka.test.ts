@@ -88,9 +88,11 @@ jaegerSuite('collector → Kafka → ingester loses no span across a Kafka resta
     figures.push(`Kafka restarted in ${((Date.now() - began) / 1000).toFixed(1)} s; while it was down the collector had accepted ${down.accepted} spans and sent ${down.sent}`);
     await requests('after', 10);
     await waitFor(() => allStored(ingester.urls.ui, traces), 120_000, 'every trace in storage after the restart');
+    let repeated = 0;
     for (const t of traces) {
       const spans = fromLegacy((await legacyTrace(ingester.urls.ui, t.id))!);
       const ids = new Set(spans.map((s) => s.spanId));
+      repeated += spans.length - ids.size;
       assert.equal(spans.filter((s) => s.parentSpanId && !ids.has(s.parentSpanId)).length, 0, `${t.phase} trace ${t.id}: no span's parent missing`);
       assert.ok(spans.some((s) => s.service === 'gateway' && s.kind === SERVER), `${t.phase} trace ${t.id}: the gateway's span`);
     }
@@ -98,10 +100,12 @@ jaegerSuite('collector → Kafka → ingester loses no span across a Kafka resta
     await stack.stop();
     await waitFor(async () => (await counters(ingester.urls.telemetry!)).accepted >= (await counters(collector.urls.telemetry!)).accepted, 30_000, 'the ingester catching up');
     const [c, i] = [await counters(collector.urls.telemetry!), await counters(ingester.urls.telemetry!)];
-    figures.push(`${traces.length} traces; collector accepted ${c.accepted} spans, sent ${c.sent} to Kafka, ${c.failed} failed; ingester accepted ${i.accepted} from Kafka`);
+    figures.push(`${traces.length} traces; collector accepted ${c.accepted} spans, sent ${c.sent} to Kafka, ${c.failed} failed; ingester accepted ${i.accepted} from Kafka (${i.accepted - c.accepted} read twice); ${repeated} repeated span ids in the traces read back`);
     assert.equal(c.failed, 0, 'the collector dropped nothing');
     assert.equal(c.sent, c.accepted, 'the collector sent every span it accepted');
-    assert.equal(i.accepted, c.accepted, 'the ingester read every span the collector accepted');
+    // At least once: offsets the ingester had not yet committed when Kafka stopped are read again after
+    // the restart (Kafka's consumer commits every second), so it may read more than was sent, never less.
+    assert.ok(i.accepted >= c.accepted, `the ingester read every span the collector accepted (${i.accepted} of ${c.accepted})`);
   });
 }, kafkaSkip);
 
