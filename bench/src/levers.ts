@@ -72,6 +72,15 @@ export interface LeverRow {
   rssMiB: Stat;
 }
 
+/**
+ * Lever 1 alone (`--only http`): round 1's default (upstream instrumentation-http), today's default
+ * and off, three stacks instead of six, so more rounds fit and each round's pairs are closer in time.
+ */
+export async function httpLever(s: Settings, log: (line: string) => void): Promise<LeverRow[]> {
+  const run = await steady([LEVERS[0], LEVERS[1], OFF], s.rates, { rounds: s.cpuRounds, warmupSeconds: s.warmupSeconds, windowSeconds: s.cpuWindowSeconds }, log);
+  return leverRows(run.windows);
+}
+
 /** The row that is today's default, which the peer is compared with. */
 const DEFAULT_CONFIG = 'diagnostics channel';
 

@@ -20,6 +20,8 @@ export interface Results {
   loadAverage: { min: number; mean: number; max: number };
   cpu?: { rows: CpuRow[]; run: SteadyRun };
   levers?: LeverRow[];
+  /** `--only http`: round 1's default, today's, off. */
+  httpLever?: LeverRow[];
   split?: SplitRow[];
   instrumentations?: { rows: InstrumentationRow[]; headline: CpuRow[] };
   profile?: { rows: ProfileRow[]; dir: string };
@@ -50,6 +52,7 @@ export function markdown(r: Results): string {
   out.push(`Shared machine: 1-minute load average ${f1(l.min)}–${f1(l.max)} (mean ${f1(l.mean)}) on ${cpus().length} cores during the run; other jobs' CPU use moves every number here.`);
   if (r.cpu) out.push('', ...cpuSection(r.cpu.rows, s));
   if (r.levers) out.push('', ...leverSection(r.levers, s));
+  if (r.httpLever) out.push('', `**Lever 1 alone** (\`--only http\`: three stacks, ${s.cpuRounds} rounds), in the lever table's form:`, '', ...leverSection(r.httpLever, s));
   if (r.split) out.push('', ...splitSection(r.split, s));
   if (r.instrumentations) out.push('', ...instrumentationSection(r.instrumentations.rows, s));
   if (r.profile) out.push('', ...profileSection(r.profile.rows, r.profile.dir));

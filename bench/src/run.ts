@@ -5,7 +5,7 @@ import { cpu } from './cpu';
 import { delivery } from './delivery';
 import { instrumentations } from './instrumentations';
 import { jaegerCapacity } from './jaeger-capacity';
-import { levers, split } from './levers';
+import { httpLever, levers, split } from './levers';
 import { devReadyMillis, exportLatency } from './latency';
 import { micro } from './micro';
 import { overhead, ratios } from './overhead';
@@ -53,6 +53,10 @@ async function main(): Promise<void> {
     if (has('levers')) {
       log('before, each lever, after, off…');
       results.levers = await levers(s, log);
+    }
+    if (has('http')) {
+      log('lever 1 alone: upstream instrumentation-http, diagnostics channel, off…');
+      results.httpLever = await httpLever(s, log);
     }
     if (has('split')) {
       log('on, always_off, off…');
