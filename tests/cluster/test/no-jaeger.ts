@@ -18,8 +18,11 @@ export function noJaegerSteps(flow: Flow) {
     const env = flow.cluster();
     const helm = (args: string[], log: string) => run('helm', args, { env, timeoutMs: 5 * MIN, log });
 
-    const ns = capture('kubectl', ['create', 'namespace', 'observability'], env);
-    assert.equal(ns.code, 0, ns.stderr);
+    // Helm leaves the namespace it created behind (step 6): create it only when it is missing.
+    if (capture('kubectl', ['get', 'namespace', 'observability'], env).code !== 0) {
+      const ns = capture('kubectl', ['create', 'namespace', 'observability'], env);
+      assert.equal(ns.code, 0, ns.stderr);
+    }
     const imageSets = ['--set', `jaeger.image.registry=${m[1]}`, '--set', `jaeger.image.repository=${m[2]}`, ...(m[4] ? ['--set', `jaeger.image.digest=${m[4]}`] : ['--set', `jaeger.image.tag=${m[3]}`])];
     const installed = await helm(['install', 'jaeger', CHART, '-n', 'observability', '-f', 'helm-values/jaeger.yaml', ...imageSets, '--wait', '--timeout', '4m'], 'helm-install-jaeger.log');
     assert.equal(installed.code, 0, `helm install jaeger failed:\n${installed.output}`);
