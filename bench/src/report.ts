@@ -3,6 +3,7 @@ import type { CpuRow } from './cpu';
 import type { DeliveryStep } from './delivery';
 import { highestLossless } from './delivery';
 import type { InstrumentationRow } from './instrumentations';
+import type { HooksRow } from './http-hooks';
 import type { LeverRow, SplitRow } from './levers';
 import type { MicroResult } from './micro';
 import { capacityMarkdown, type JaegerCapacity } from './jaeger-capacity';
@@ -20,6 +21,8 @@ export interface Results {
   loadAverage: { min: number; mean: number; max: number };
   cpu?: { rows: CpuRow[]; run: SteadyRun };
   levers?: LeverRow[];
+  /** `--only hooks`: the HTTP instrumentation alone, µs of CPU per request. */
+  httpHooks?: HooksRow[];
   /** `--only http`: round 1's default, today's, off. */
   httpLever?: LeverRow[];
   split?: SplitRow[];
@@ -52,6 +55,14 @@ export function markdown(r: Results): string {
   out.push(`Shared machine: 1-minute load average ${f1(l.min)}–${f1(l.max)} (mean ${f1(l.mean)}) on ${cpus().length} cores during the run; other jobs' CPU use moves every number here.`);
   if (r.cpu) out.push('', ...cpuSection(r.cpu.rows, s));
   if (r.levers) out.push('', ...leverSection(r.levers, s));
+  if (r.httpHooks) {
+    out.push('', `**The HTTP instrumentation alone** (\`--only hooks\`): one process, two servers and a \`fetch\` between them, \`always_off\` sampler, ${s.cpuRounds} rounds in turn; CPU µs per request, median (min–max); saves = upstream − diagnostics channel, round by round:`, '');
+    out.push('| method | upstream instrumentation-http | diagnostics channel | off | saves |', '| --- | ---: | ---: | ---: | ---: |');
+    const us = (x: { median: number; min: number; max: number }) => `${x.median.toFixed(0)} (${x.min.toFixed(0)}–${x.max.toFixed(0)})`;
+    for (const h of r.httpHooks) out.push(`| ${h.method} | ${us(h.micros.upstream)} | ${us(h.micros['diagnostics channel'])} | ${us(h.micros.off)} | ${us(h.saves)} |`);
+    out.push('', 'Context churn per request (AsyncLocalStorage `run` calls / `enterWith` calls; a `run` that changes the context makes two `enterWith`, one that does not makes none):', '');
+    for (const h of r.httpHooks) out.push(`- ${h.method}: ${Object.entries(h.churn).map(([k, c]) => `${k} ${c.runs.toFixed(1)} / ${c.enterWiths.toFixed(1)}`).join(', ')}`);
+  }
   if (r.httpLever) out.push('', `**Lever 1 alone** (\`--only http\`: three stacks, ${s.cpuRounds} rounds), in the lever table's form:`, '', ...leverSection(r.httpLever, s));
   if (r.split) out.push('', ...splitSection(r.split, s));
   if (r.instrumentations) out.push('', ...instrumentationSection(r.instrumentations.rows, s));

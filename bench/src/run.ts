@@ -5,6 +5,7 @@ import { cpu } from './cpu';
 import { delivery } from './delivery';
 import { instrumentations } from './instrumentations';
 import { jaegerCapacity } from './jaeger-capacity';
+import { httpHooks } from './http-hooks';
 import { httpLever, levers, split } from './levers';
 import { devReadyMillis, exportLatency } from './latency';
 import { micro } from './micro';
@@ -57,6 +58,10 @@ async function main(): Promise<void> {
     if (has('http')) {
       log('lever 1 alone: upstream instrumentation-http, diagnostics channel, off…');
       results.httpLever = await httpLever(s, log);
+    }
+    if (has('hooks')) {
+      log('the HTTP instrumentation alone: upstream, diagnostics channel, off…');
+      results.httpHooks = httpHooks(s, log);
     }
     if (has('split')) {
       log('on, always_off, off…');

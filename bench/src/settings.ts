@@ -1,5 +1,5 @@
 /** The parts of `npm run bench`; `--only a,b` runs a subset, `--levers`, `--profile` and `--instrumentations` add the slow ones. */
-export const PARTS = ['cpu', 'levers', 'http', 'split', 'saturated', 'delivery', 'latency', 'micro', 'profile', 'instrumentations', 'jaeger-capacity'] as const;
+export const PARTS = ['cpu', 'levers', 'http', 'hooks', 'split', 'saturated', 'delivery', 'latency', 'micro', 'profile', 'instrumentations', 'jaeger-capacity'] as const;
 export type Part = (typeof PARTS)[number];
 const DEFAULT_PARTS: Part[] = ['cpu', 'saturated', 'delivery', 'latency', 'micro'];
 
