@@ -146,8 +146,8 @@ export function scenarioSteps(flow: Flow) {
     assert.ok(on.length >= 2, `${on.length} attempts`);
     assert.deepEqual(on.map((s) => s.attributes['tracelab.attempt']), on.map((_, i) => i + 1));
     // Every attempt but the last got no answer within the attempt timeout (25 ms). Its span should
-    // say ERROR; in the cluster about one attempt in 20 ends UNSET although it timed out (the
-    // undici instrumentation: an abort before the request was written records no error), so the
+    // say ERROR; in the cluster one or two of three often end UNSET although they got no answer
+    // (reported to packages/tracing's owner; cause not found yet), so the
     // assertion is on the missing answer, and the UNSET ones are counted in the signature line.
     const failed = on.slice(0, -1);
     assert.deepEqual(failed.map((s) => s.attributes['http.response.status_code']), failed.map(() => undefined), 'the attempts before the last got no answer');
