@@ -12,7 +12,7 @@ import { call } from './support/stack';
 import { placeOrder, quantile } from './support/traffic';
 
 // scripts/jaeger/tail-sampling.yaml: its threshold and default share.
-const THRESHOLD_MS = 100;
+const THRESHOLD_MS = 50;
 const SHARE = 0.1;
 const REQUESTS = 600;
 const MAX_MS = 90_000;
