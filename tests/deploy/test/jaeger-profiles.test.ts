@@ -70,7 +70,7 @@ describe('Jaeger profiles tail-sampling and badger, rendered', { skip: UNSUPPORT
     });
   }
 
-  test('tail-sampling: errors, traces over 100 ms and 10% of the rest go to storage; span metrics see every span first', (t) => {
+  test('tail-sampling: errors, traces over 50 ms and 10% of the rest go to storage; span metrics see every span first', (t) => {
     if (!needChart(t, 'tail-sampling')) return;
     const c = config('tail-sampling');
     assert.deepEqual(c.service.pipelines.traces, { receivers: ['otlp'], processors: ['tail_sampling', 'batch'], exporters: ['jaeger_storage_exporter'] });
@@ -80,7 +80,7 @@ describe('Jaeger profiles tail-sampling and badger, rendered', { skip: UNSUPPORT
     const policies = c.processors.tail_sampling!.policies;
     assert.deepEqual(policies.map((p) => p.type), ['status_code', 'latency', 'probabilistic']);
     assert.deepEqual(policies[0].status_code, { status_codes: ['ERROR'] });
-    assert.deepEqual(policies[1].latency, { threshold_ms: 100 });
+    assert.deepEqual(policies[1].latency, { threshold_ms: 50 });
     assert.deepEqual(policies[2].probabilistic, { sampling_percentage: 10 });
     // The same policies as local mode's scripts/jaeger/tail-sampling.yaml (whose share comes from the environment).
     const local = parse(require('node:fs').readFileSync(join(ROOT, 'scripts/jaeger/tail-sampling.yaml'), 'utf8')) as JaegerConfig;
