@@ -12,6 +12,7 @@ import { loadSteps } from './load';
 import { faultSteps } from './faults';
 import { noJaegerSteps } from './no-jaeger';
 import { devLoopSteps } from './dev-loop';
+import { jaegerProfileSteps } from './jaeger-profiles';
 
 /**
  * TraceLab's main path on a real single-node Kubernetes (`npm run cluster`): `skaffold run` of the
@@ -199,6 +200,7 @@ if (skip) {
     scenarioSteps(flow);
     loadSteps(flow);
     faultSteps(flow);
+    jaegerProfileSteps(flow);
 
     /** Nothing of TraceLab in the cluster: its namespace gone, no release, no volume, nothing left in observability. */
     const nothingLeft = async (what: string) => {
