@@ -6,13 +6,13 @@ const SUITE = 'suite';
 
 export default async function* countReporter(source) {
   const counts = { passed: 0, failed: 0, skipped: 0, skips: [] };
-  // Per file: the names of the open suites (for "suite > test"), per nesting level how many failures
-  // were counted beneath the suite or test open there, and whether that test has subtests (t.test()).
-  const files = new Map();
-  const fileState = (file) => {
-    if (!files.has(file)) files.set(file, { names: [], failedBeneath: [], hasSubtests: [] });
-    return files.get(file);
-  };
+  // The names of the open suites (for "suite > test"), per nesting level how many failures were
+  // counted beneath the suite or test open there, and whether that test has subtests (t.test()).
+  // One state for the whole run, not one per file: scripts/run-tests.mjs runs one file at a time, and
+  // an event's `file` is where its describe() or test() was called, so a suite made by a helper
+  // module (tests/jaeger's jaegerSuite) carries the helper's file while its tests carry the test
+  // file's: kept apart, the suite's failure was counted again beside its failed test.
+  const state = { names: [], failedBeneath: [], hasSubtests: [] };
   const countFailure = (state, nesting) => {
     counts.failed++;
     for (let i = 0; i < nesting; i++) state.failedBeneath[i] = (state.failedBeneath[i] ?? 0) + 1;
@@ -21,7 +21,6 @@ export default async function* countReporter(source) {
   for await (const event of source) {
     const data = event.data;
     if (!data || (event.type !== 'test:start' && event.type !== 'test:pass' && event.type !== 'test:fail')) continue;
-    const state = fileState(data.file ?? '');
     if (event.type === 'test:start') {
       state.names.length = data.nesting;
       state.names[data.nesting] = data.name;

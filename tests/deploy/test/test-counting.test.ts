@@ -19,7 +19,9 @@ interface Counts {
 /** Runs one test file (its source given here) under the count reporter; returns what it wrote. */
 function count(source: string): Counts {
   const dir = mkdtempSync(join(TMP, 'counting-'));
-  writeFileSync(join(dir, 'case.test.mjs'), `import { describe, test, before } from 'node:test';\nimport assert from 'node:assert/strict';\n${source}`);
+  // A helper module that declares suites, as tests/jaeger's jaegerSuite does.
+  writeFileSync(join(dir, 'suite.mjs'), `import { describe } from 'node:test';\nexport const suite = (name, fn) => describe(name, fn);\n`);
+  writeFileSync(join(dir, 'case.test.mjs'), `import { describe, test, before } from 'node:test';\nimport assert from 'node:assert/strict';\nimport { suite } from './suite.mjs';\n${source}`);
   const reporter = join(ROOT, 'scripts', 'count-reporter.mjs');
   const run = spawnSync(process.execPath, ['--test', '--test-concurrency=1', `--test-reporter=${reporter}`, '--test-reporter-destination=counts.json', 'case.test.mjs'], {
     cwd: dir,
@@ -38,6 +40,11 @@ describe('test counting: scripts/count-reporter.mjs counts each test once', () =
   test('a failed test inside a suite is one failure, not two (the suite fails through it)', () => {
     const c = count(`describe('suite', () => { test('ok', () => {}); test('broken', () => assert.equal(1, 2)); });`);
     assert.deepEqual(totals(c), { passed: 1, failed: 1, skipped: 0 });
+  });
+
+  test('a suite declared by a helper module (its events name the helper\'s file, its tests the test file\'s): one failure per failed test', () => {
+    const c = count(`suite('made elsewhere', () => { test('ok', () => {}); test('broken', () => assert.equal(1, 2)); }); describe('after it', () => { test('fine', () => {}); });`);
+    assert.deepEqual(totals(c), { passed: 2, failed: 1, skipped: 0 });
   });
 
   test('a failed subtest (t.test) is one failure: its parent test is a container, like a suite', () => {
