@@ -8,7 +8,8 @@ import { spawn } from 'node:child_process';
  * @param {string[]} args
  * @param {{ env?: NodeJS.ProcessEnv, onLine?: (line: string) => void }} [options]
  * @returns {{ child: import('node:child_process').ChildProcess, recent: string[],
- *   exited: Promise<{ code: number | null, signal: NodeJS.Signals | null }>, spawnError: Promise<Error> }}
+ *   exited: Promise<{ code: number | null, signal: NodeJS.Signals | null }>, spawnError: Promise<Error>,
+ *   stop: (graceMs: number) => Promise<void> }}
  */
 export function spawnDaemon(bin, args, options = {}) {
   const child = spawn(bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: options.env ?? process.env });
@@ -31,5 +32,13 @@ export function spawnDaemon(bin, args, options = {}) {
   process.once('exit', killOnExit);
   child.once('close', () => process.off('exit', killOnExit));
   const spawnError = new Promise((resolve) => child.once('error', resolve));
-  return { child, recent, exited, spawnError };
+  /** SIGTERM, then SIGKILL after `graceMs`: a daemon that hangs on shutdown must not hang the caller. */
+  const stop = async (graceMs) => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const kill = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    child.kill('SIGTERM');
+    await exited;
+    clearTimeout(kill);
+  };
+  return { child, recent, exited, spawnError, stop };
 }

@@ -77,7 +77,7 @@ export async function startKafka(options) {
     const format = java(['kafka.tools.StorageTool', 'format', '-t', uuid, '-c', properties, '--standalone']);
     if (format.status !== 0) throw new Error(`kafka-storage format failed: ${(format.stdout + format.stderr).trim().split('\n').slice(-2).join(' ')}`);
   }
-  const { child, recent, exited } = spawnDaemon('java', ['-Xmx512m', '-cp', classpath, 'kafka.Kafka', properties]);
+  const { child, recent, exited, stop } = spawnDaemon('java', ['-Xmx512m', '-cp', classpath, 'kafka.Kafka', properties]);
   const deadline = Date.now() + (options.readyTimeoutMs ?? 90_000);
   let exit;
   exited.then((e) => (exit = e));
@@ -87,13 +87,8 @@ export async function startKafka(options) {
         process: child,
         brokers: `127.0.0.1:${port}`,
         log: () => [...recent],
-        async stop() {
-          if (child.exitCode !== null || child.signalCode !== null) return;
-          const kill = setTimeout(() => child.kill('SIGKILL'), 30_000);
-          child.kill('SIGTERM');
-          await exited;
-          clearTimeout(kill);
-        },
+        /** SIGTERM (Kafka closes its logs cleanly), then SIGKILL after 30 s. */
+        stop: () => stop(30_000),
       };
     }
     await new Promise((r) => setTimeout(r, 500));

@@ -125,7 +125,7 @@ export async function startJaeger(options) {
   }
   if (options.uiAssets) args.push(`--set=extensions.jaeger_query.ui.assets_path=${options.uiAssets}`);
 
-  const { child, recent, exited, spawnError } = spawnDaemon(options.bin, args, { env, onLine: options.onLine });
+  const { child, recent, exited, spawnError, stop } = spawnDaemon(options.bin, args, { env, onLine: options.onLine });
 
   const began = Date.now();
   const healthUrl = `http://${host}:${ports.health}/status`;
@@ -143,13 +143,7 @@ export async function startJaeger(options) {
     readyAfterMs: 0,
     log: () => [...recent],
     /** SIGTERM, then SIGKILL after 5 s: a Jaeger that hangs on shutdown must not hang the caller. */
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const kill = setTimeout(() => child.kill('SIGKILL'), 5000);
-      child.kill('SIGTERM');
-      await exited;
-      clearTimeout(kill);
-    },
+    stop: () => stop(5000),
   };
   const deadline = began + (options.readyTimeoutMs ?? 30_000);
   while (Date.now() < deadline) {

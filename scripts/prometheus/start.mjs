@@ -46,7 +46,7 @@ export async function startPrometheus(options) {
     `--web.listen-address=${host}:${port}`,
     '--log.level=warn',
   ];
-  const { child, recent, exited, spawnError } = spawnDaemon(options.bin, args, { onLine: options.onLine });
+  const { child, recent, exited, spawnError, stop } = spawnDaemon(options.bin, args, { onLine: options.onLine });
 
   const url = `http://${host}:${port}`;
   const began = Date.now();
@@ -57,13 +57,7 @@ export async function startPrometheus(options) {
     readyAfterMs: 0,
     log: () => [...recent],
     /** SIGTERM (Prometheus flushes its head block), then SIGKILL after 10 s. */
-    async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      const kill = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      child.kill('SIGTERM');
-      await exited;
-      clearTimeout(kill);
-    },
+    stop: () => stop(10_000),
   };
   const timeout = options.readyTimeoutMs ?? 30_000;
   while (Date.now() < began + timeout) {

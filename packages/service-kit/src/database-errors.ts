@@ -12,6 +12,7 @@ const SQLSTATE = /^(08...|57P0[123]|53300)$/;
 const PG_MESSAGES = [
   'Connection terminated',
   'connection timeout',
+  'timeout expired', // pg.Client's own connect timeout
   'timeout exceeded when trying to connect',
   'not queryable',
   'Client was closed',

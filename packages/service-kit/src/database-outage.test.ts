@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { mkdirSync, rmSync } from 'node:fs';
+import { createServer, type AddressInfo, type Socket } from 'node:net';
 import { after, before, describe, test } from 'node:test';
 import { freePort, startDevDatabase, type DevDatabase } from '@tracelab/devdb';
 import type { Pool } from 'pg';
@@ -85,6 +86,36 @@ describe('a pool survives PostgreSQL going away and coming back', () => {
   });
 });
 
+describe('an address where nothing answers', () => {
+  test("a new connection gives up after the connect timeout, well before the pool's wait, as 'database unavailable'", async () => {
+    // A listener that accepts and never answers PostgreSQL's startup: what a client sees of a deleted
+    // pod's address while kube-proxy still routes to it (there the SYN goes unanswered; either way
+    // only the client's own timer ends the attempt).
+    const sockets: Socket[] = [];
+    const silent = createServer((s) => void sockets.push(s));
+    await new Promise<void>((r) => silent.listen(0, '127.0.0.1', r));
+    const { port } = silent.address() as AddressInfo;
+    const acquire = 20_000;
+    const pool = createPool({ url: `postgres://u:p@127.0.0.1:${port}/db`, applicationName: 'silent-test', connectTimeoutMillis: 300, acquireTimeoutMillis: acquire });
+    try {
+      const started = performance.now();
+      const error = await pool.query('SELECT 1').then(() => undefined, (e: Error) => e);
+      const took = performance.now() - started;
+      console.log(`nothing answering: failed after ${took.toFixed(0)} ms with "${error?.message}"`);
+      assert.ok(error && isDatabaseUnavailable(error), `a 503-kind error, got: ${error?.message}`);
+      // The path taken: pg.Client's own connect timer ("timeout expired"), not pg-pool's wait, whose
+      // errors read "timeout exceeded when trying to connect" / "…due to connection timeout".
+      assert.match(error.message, /^timeout expired$/);
+      assert.ok(took >= 300 && took < acquire, `gave up after ${took.toFixed(0)} ms`);
+      assert.equal(sockets.length, 1, 'one connection attempt reached the listener');
+    } finally {
+      await pool.end();
+      for (const s of sockets) s.destroy();
+      silent.close();
+    }
+  });
+});
+
 describe('isDatabaseUnavailable', () => {
   test('connection failures are; query mistakes are not', () => {
     const coded = (message: string, code: string) => Object.assign(new Error(message), { code });
@@ -95,6 +126,7 @@ describe('isDatabaseUnavailable', () => {
       coded('connection failure', '08006'),
       new Error('Connection terminated unexpectedly'),
       new Error('timeout exceeded when trying to connect'),
+      new Error('timeout expired'),
       new AggregateError([coded('x', 'ECONNREFUSED')], ''),
     ]) {
       assert.equal(isDatabaseUnavailable(e), true, e.message);

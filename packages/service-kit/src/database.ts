@@ -1,5 +1,5 @@
 import { Logger } from '@nestjs/common';
-import { Pool, type PoolClient } from 'pg';
+import { Client, Pool, type ClientConfig, type PoolClient } from 'pg';
 import { isDatabaseUnavailable } from './database-errors';
 import type { ReadinessCheck } from './health.controller';
 
@@ -12,11 +12,32 @@ export interface PoolOptions {
   /** Name shown in pg_stat_activity.application_name. */
   applicationName: string;
   /**
-   * How long a request waits for a connection: a free one from the pool (under a burst) or a new one.
-   * A stopped server refuses at once whatever this is; it bounds a server that does not answer.
+   * How long a request waits for a pool client, a free one (under a burst) or a new one.
    * @default 5000
    */
+  acquireTimeoutMillis?: number;
+  /**
+   * How long opening one connection may take (TCP, TLS, startup and authentication). A stopped
+   * server refuses at once whatever this is; this bounds an address where nothing answers, such as a
+   * deleted pod's that kube-proxy still routes to for about a second. Shorter than the pool wait and
+   * than a caller's own timeout (the gateway's 5 s), so that case ends as a 503 the caller can retry,
+   * not as the caller's 504.
+   * @default 2000
+   */
   connectTimeoutMillis?: number;
+}
+
+/**
+ * pg-pool gives each new client its own `connectionTimeoutMillis`, the pool wait; a client class
+ * with its own value is how the two are set apart (pg's Pool takes it as the `Client` option). The
+ * subclass keeps pg.Client's prototype, so the pg instrumentation's patches still apply to it.
+ */
+function clientWithConnectTimeout(connectTimeoutMillis: number): typeof Client {
+  return class ConnectTimeoutClient extends Client {
+    constructor(config?: string | ClientConfig) {
+      super({ ...(typeof config === 'string' ? { connectionString: config } : config), connectionTimeoutMillis: connectTimeoutMillis });
+    }
+  };
 }
 
 /**
@@ -30,7 +51,8 @@ export function createPool(options: PoolOptions): Pool {
     connectionString: options.url,
     max: options.max ?? 10,
     application_name: options.applicationName,
-    connectionTimeoutMillis: options.connectTimeoutMillis ?? 5000,
+    connectionTimeoutMillis: options.acquireTimeoutMillis ?? 5000,
+    Client: clientWithConnectTimeout(options.connectTimeoutMillis ?? 2000),
     idleTimeoutMillis: 30_000,
   });
   pool.on('error', (error) => logger.warn(`idle PostgreSQL client failed: ${error.message}`));

@@ -1,6 +1,19 @@
 import { GatewayTimeoutException, ServiceUnavailableException } from '@nestjs/common';
 import { httpError } from './client-errors';
 
+/**
+ * Methods a repeat cannot change anything with (RFC 9110 §9.2.1), so they get one more attempt when
+ * the connection closes under them. Go's net/http does the same for a reused connection; a POST is
+ * never repeated, since the server may have acted on it before the connection broke.
+ */
+const SAFE_METHODS = new Set(['GET', 'HEAD']);
+/**
+ * The connection closed under the request, before any answer. Seen in a rolling restart: undici
+ * sends on a pooled keep-alive connection in the instant the old pod's graceful shutdown closes it.
+ * A refused connection (ECONNREFUSED) is not here: nobody listens, and a repeat would be refused too.
+ */
+const CLOSED_UNDER_REQUEST = new Set(['UND_ERR_SOCKET', 'ECONNRESET', 'UND_ERR_CLOSED', 'EPIPE']);
+
 export interface DownstreamOptions {
   /** Service name used in error messages (e.g. "inventory"). */
   name: string;
@@ -19,31 +32,37 @@ export interface DownstreamResponse<T> {
  * traceparent/baggage. Failures map to what the caller should answer:
  * downstream 4xx → the same HttpException (passed through); 503 (it lost its own dependency) → 503
  * passed through with the name of the service that lost it and its Retry-After; unreachable (not
- * running, restarting, connection cut) → 503 naming it; other 5xx → 502; timeout → 504.
+ * running, restarting, connection cut) → 503 naming it; other 5xx → 502; timeout → 504. A GET whose
+ * connection closes under it is sent once more (see SAFE_METHODS) within the same deadline.
  */
 export class DownstreamClient {
   constructor(private readonly options: DownstreamOptions) {}
 
   async request<T>(method: string, path: string, body?: unknown, timeoutMillis = this.options.timeoutMillis): Promise<DownstreamResponse<T>> {
     const { name, baseUrl } = this.options;
-    let response: Response;
-    try {
-      response = await fetch(new URL(path, baseUrl), {
-        method,
-        headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
-        body: body === undefined ? undefined : JSON.stringify(body),
-        signal: AbortSignal.timeout(timeoutMillis),
-      });
-    } catch (error) {
-      if ((error as Error).name === 'TimeoutError') {
-        throw new GatewayTimeoutException(`${name} did not answer within ${timeoutMillis} ms`);
+    // One deadline for both attempts: a retry never stretches the caller's wait.
+    const signal = AbortSignal.timeout(timeoutMillis);
+    let response: Response | undefined;
+    for (let attempt = 1; !response; attempt++) {
+      try {
+        response = await fetch(new URL(path, baseUrl), {
+          method,
+          headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
+          body: body === undefined ? undefined : JSON.stringify(body),
+          signal,
+        });
+      } catch (error) {
+        if ((error as Error).name === 'TimeoutError') {
+          throw new GatewayTimeoutException(`${name} did not answer within ${timeoutMillis} ms`);
+        }
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        if (attempt === 1 && SAFE_METHODS.has(method.toUpperCase()) && CLOSED_UNDER_REQUEST.has(cause?.code ?? '')) continue;
+        throw httpError(503, {
+          message: `${name} is unreachable: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
+          service: name,
+          retryAfterSeconds: 1,
+        });
       }
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      throw httpError(503, {
-        message: `${name} is unreachable: ${cause?.code ?? cause?.message ?? (error as Error).message}`,
-        service: name,
-        retryAfterSeconds: 1,
-      });
     }
     let payload: unknown;
     try {

@@ -11,6 +11,8 @@ import { order } from './support/traffic';
 
 const PODS = 7;
 const SPANS_PER_ORDER = 19;
+/** apps/gateway's DOWNSTREAM_TIMEOUT_MS default, which k8s/ leaves alone. */
+const GATEWAY_TIMEOUT_MS = 5000;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const ready = (p: Pod) => p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 /** name → restarts of the services' pods, to prove none was restarted or killed by its liveness probe. */
@@ -59,21 +61,20 @@ export function faultSteps(flow: Flow) {
     const outside = sent.filter((s) => !during.includes(s) && (s.status >= 500 || s.status === 0)).map((s) => `${s.status} after ${s.ms.toFixed(0)} ms (sent at ${(s.at / 1000).toFixed(1)} s) ${JSON.stringify(s.body).slice(0, 100)}`);
     t.diagnostic(`postgres deleted at ${(deleted / 1000).toFixed(1)} s, Ready again at ${(back / 1000).toFixed(1)} s, first order after ${((firstOk - back) / 1000).toFixed(1)} s; all: ${tally(sent)}; while gone: ${tally(during)}; failed across the edges: ${outside.join('; ') || 'none'}`);
     assert.ok(failed.length > 0, `no request saw the outage: ${tally(during)}`);
-    // A known defect, measured here and reported, not hidden: for about a second after the deletion
-    // the Service still routes to the dead pod's address (kube-proxy serves a terminating endpoint
-    // until it is removed), where a new connection gets no answer at all. The services' pg pool
-    // waits its connect timeout (5 s, packages/service-kit database.ts), the same as the gateway's
-    // downstream timeout, so those requests end as a 504 (or a late 503) after ~5.3 s instead of a
-    // fast 503. Asserted: every failure is a JSON 503 with Retry-After or the gateway's 504, none
-    // slower than the gateway's timeout plus 1 s; the fast ones (the rest) under 1 s.
+    // For about a second after the deletion the Service still routes to the dead pod's address
+    // (kube-proxy serves a terminating endpoint until it is removed), where a new connection gets no
+    // answer at all. The services' pg clients give up on a connection after 2 s (their connect
+    // timeout, packages/service-kit database.ts), under the gateway's 5 s downstream timeout, so
+    // those requests too end as a 503 with Retry-After (until this session they waited the pool's
+    // 5 s and the gateway answered 504). Asserted: every failure is a JSON 503 with Retry-After, none
+    // as slow as the gateway's timeout.
     const described = (list: Sent[]) => list.map((s) => `${s.status} after ${s.ms.toFixed(0)} ms retry-after=${s.retryAfter} ${JSON.stringify(s.body).slice(0, 100)}`);
-    const wrong = failed.filter((s) => !((s.status === 503 && s.retryAfter) || s.status === 504));
-    assert.deepEqual(described(wrong), [], 'every failure while PostgreSQL is gone is a 503 with Retry-After or the gateway\'s 504');
+    const wrong = failed.filter((s) => !(s.status === 503 && s.retryAfter));
+    assert.deepEqual(described(wrong), [], 'every failure while PostgreSQL is gone is a 503 with Retry-After');
     const slowest = Math.max(...failed.map((s) => s.ms));
-    assert.ok(slowest < 6000, `slowest failure took ${slowest.toFixed(0)} ms: ${described(failed).join('; ')}`);
+    assert.ok(slowest < GATEWAY_TIMEOUT_MS, `slowest failure took ${slowest.toFixed(0)} ms, the gateway gives up at ${GATEWAY_TIMEOUT_MS}: ${described(failed).join('; ')}`);
     const slow = failed.filter((s) => s.ms >= 1000);
     const fast = failed.filter((s) => s.ms < 1000);
-    assert.ok(fast.every((s) => s.status === 503), described(fast).join('; '));
     assert.deepEqual(restarts(env), before, 'the services kept their pods and none restarted (no liveness kill)');
 
     // The reconciler (every 10 s, orders pending over 30 s) leaves none of this customer's pending.
@@ -83,7 +84,7 @@ export function faultSteps(flow: Flow) {
       return { done: pending === '0', state: `${pending} pending` };
     }, 5000);
     const statuses = psql('orders', `SELECT string_agg(status || '=' || n, ' ') FROM (SELECT status, count(*) AS n FROM orders WHERE customer_id = '${customer}' GROUP BY status ORDER BY status) s`);
-    flow.timings.push(`postgres deleted: of ${during.length} requests sent while it was gone (${((back - deleted) / 1000).toFixed(1)} s) ${fast.length} answered 503 + Retry-After fast (p50 ${percentile(fast.map((s) => s.ms), 50).toFixed(0)} ms), ${slow.length} waited the 5 s connect timeout (${tally(slow)}, slowest ${slowest.toFixed(0)} ms); first order ${((firstOk - back) / 1000).toFixed(1)} s after Ready; orders ${statuses}, 0 pending`);
+    flow.timings.push(`postgres deleted: of ${during.length} requests sent while it was gone (${((back - deleted) / 1000).toFixed(1)} s) ${fast.length} answered 503 + Retry-After fast (p50 ${percentile(fast.map((s) => s.ms), 50).toFixed(0)} ms), ${slow.length} waited for a connection that never answered (${tally(slow)}, slowest ${slowest.toFixed(0)} ms); first order ${((firstOk - back) / 1000).toFixed(1)} s after Ready; orders ${statuses}, 0 pending`);
     t.diagnostic(flow.timings.at(-1)!);
   });
 
@@ -151,12 +152,13 @@ export function faultSteps(flow: Flow) {
     // Readiness gates the new pod and preStop (sleep 5) keeps the old one accepting connections until
     // kube-proxy routes new ones away: without it 6 of 95 requests were refused (ECONNREFUSED). What
     // is left is a race no pod setting removes: the gateway sends a request on a pooled keep-alive
-    // connection in the instant the old pod's graceful shutdown closes it (UND_ERR_SOCKET). Seen at
-    // most once per restart; it is a 503 with Retry-After, so a client's retry succeeds. Bound: 2.
-    const described = failed.map((s) => `${(s.at / 1000).toFixed(1)} s: ${s.status} retry-after=${s.retryAfter} ${JSON.stringify(s.body).slice(0, 120)}`);
-    const race = failed.filter((s) => s.status === 503 && s.retryAfter && /orders is unreachable: (UND_ERR_SOCKET|ECONNRESET|UND_ERR_CLOSED)/.test(JSON.stringify(s.body)));
-    assert.deepEqual(described.filter((_, i) => !race.includes(failed[i])), [], 'no 5xx but the keep-alive race during the rolling restart');
-    assert.ok(race.length <= 2, `${race.length} requests lost to closed keep-alive connections: ${described.join('; ')}`);
+    // connection in the instant the old pod's graceful shutdown closes it (UND_ERR_SOCKET). A GET is
+    // sent once more then (service-kit downstream.ts), so none may fail; a POST is not repeated (the
+    // old pod may have acted on it): a 503 with Retry-After, seen at most once per restart. Bound: 2.
+    const described = failed.map((s) => `${(s.at / 1000).toFixed(1)} s: ${s.method} ${s.status} retry-after=${s.retryAfter} ${JSON.stringify(s.body).slice(0, 120)}`);
+    const race = failed.filter((s) => s.method === 'POST' && s.status === 503 && s.retryAfter && /orders is unreachable: (UND_ERR_SOCKET|ECONNRESET|UND_ERR_CLOSED)/.test(JSON.stringify(s.body)));
+    assert.deepEqual(described.filter((_, i) => !race.includes(failed[i])), [], 'no 5xx but a POST lost to the keep-alive race during the rolling restart');
+    assert.ok(race.length <= 2, `${race.length} POSTs lost to closed keep-alive connections: ${described.join('; ')}`);
 
     const log = await (ordersLog ?? Promise.resolve(''));
     const summary = /tracing: (\d+) spans ended, (\d+) exported, (\d+) failed to export, (\d+) dropped or unsent/.exec(log);

@@ -6,6 +6,7 @@ export interface Sent {
   /** ms since the run began */
   at: number;
   ms: number;
+  method: string;
   status: number;
   retryAfter: string | null;
   body: unknown;
@@ -33,8 +34,8 @@ export function drive(gatewayUrl: string, rate: number, seconds: number, make: (
       const [method, path, body] = make(i);
       pending.push(
         call(gatewayUrl, method, path, body).then(
-          (a: Answer) => ({ at, ms: a.ms, status: a.status, retryAfter: a.headers.get('retry-after'), body: a.body, traceId: a.traceId }),
-          (e: Error) => ({ at, ms: performance.now() - began - at, status: 0, retryAfter: null, body: e.message, traceId: '' }),
+          (a: Answer) => ({ at, ms: a.ms, method, status: a.status, retryAfter: a.headers.get('retry-after'), body: a.body, traceId: a.traceId }),
+          (e: Error) => ({ at, ms: performance.now() - began - at, method, status: 0, retryAfter: null, body: e.message, traceId: '' }),
         ),
       );
     }
