@@ -1,7 +1,7 @@
 // `npm test`: every workspace's tests through turbo, then the skips with their reasons, then one
 // line adding them up: "N passed, N failed, N skipped".
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 
 const turboEnv = { ...process.env, TURBO_TELEMETRY_DISABLED: '1' };
 const turboArgs = ['run', 'test', '--continue', ...process.argv.slice(2)];
@@ -33,8 +33,29 @@ const runs = [
   dirs.some((d) => !ALONE.includes(d)) && [...turboArgs, ...concurrency, ...alone.map((name) => `--filter=!${name}`)],
   ...alone.map((name) => [...turboArgs.filter((a) => !a.startsWith('--filter')), `--filter=${name}`]),
 ].filter(Boolean);
-const statuses = runs.map((args) => spawnSync('turbo', args, { stdio: 'inherit', env: turboEnv }).status);
+const began = Date.now();
+const statuses = runs.map((args) => spawnSync('turbo', [...args, '--summarize'], { stdio: 'inherit', env: turboEnv }).status);
 const turbo = { status: statuses.every((code) => code === 0) ? 0 : 1 };
+timings(began);
+
+/**
+ * What running tasks side by side saved: the wall time of this run against the sum of its tasks'
+ * own times (turbo's run summaries, `.turbo/runs/*.json`), which is about what one at a time takes.
+ */
+function timings(since) {
+  const dir = '.turbo/runs';
+  const tasks = existsSync(dir)
+    ? readdirSync(dir).filter((f) => f.endsWith('.json')).flatMap((f) => {
+        const run = JSON.parse(readFileSync(`${dir}/${f}`, 'utf8'));
+        return run.execution?.startTime >= since ? run.tasks.filter((t) => t.execution) : [];
+      })
+    : [];
+  if (tasks.length === 0) return;
+  const seconds = (ms) => `${Math.round(ms / 1000)} s`;
+  const own = tasks.reduce((sum, t) => sum + (t.execution.endTime - t.execution.startTime), 0);
+  const slowest = [...tasks].sort((a, b) => (b.execution.endTime - b.execution.startTime) - (a.execution.endTime - a.execution.startTime)).slice(0, 3);
+  console.log(`\ntasks: ${tasks.length} took ${seconds(own)} added up, ${seconds(Date.now() - since)} of wall time (slowest: ${slowest.map((t) => `${t.taskId} ${seconds(t.execution.endTime - t.execution.startTime)}`).join(', ')})`);
+}
 
 const totals = { passed: 0, failed: 0, skipped: 0 };
 const skips = [];

@@ -1,7 +1,8 @@
 // `npm run screenshots`: regenerates docs/images/jaeger-*.png from a real run: Jaeger, the three
 // services, one request per picture, Jaeger's UI in headless Chromium. Never edit the PNGs by hand.
 // With a Prometheus binary, Jaeger runs with span metrics and the Monitor tab is pictured too, after
-// healthy traffic and then slow-query and exception traffic (jaeger-monitor.png).
+// healthy traffic and then slow-query and exception traffic (jaeger-monitor.png). With --cluster,
+// only the picture of the scenario the cluster runs, from its Jaeger (screenshots-cluster.ts).
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
@@ -13,6 +14,7 @@ import { chooseService, openMonitor, readCharts } from './support/monitor-ui';
 import { spmSkipReason, startSpmJaeger } from './support/spm';
 import { placeOrder, runPhase } from './support/traffic';
 import { call, order, startTracedStack } from './support/stack';
+import { clusterScreenshot } from './screenshots-cluster';
 
 const OUT = join(root, 'docs/images');
 const fault = (name: string) => ({ baggage: `tracelab.fault=${name}` });
@@ -99,7 +101,7 @@ async function shot(page: Page, name: string, fullPage = true) {
   console.log(`wrote ${path}`);
 }
 
-main().then(
+(process.argv.includes('--cluster') ? clusterScreenshot(OUT) : main()).then(
   () => process.exit(0),
   (error: Error) => {
     console.error(`screenshots: ${error.message}`);
