@@ -46,7 +46,9 @@ export async function clusterScreenshot(out: string): Promise<void> {
     await page.setViewportSize({ width: 1280, height: 720 });
     await page.goto(`${jaeger}/trace/${shown.traceId}`);
     await page.locator('.VirtualizedTraceView--row').first().waitFor();
-    const detail = await openSpan(page, focus.service, focus.name);
+    // Rows are in start order: the focus is the nth of the spans with its service and name.
+    const namesakes = spans.filter((s) => s.service === focus.service && s.name === focus.name).sort((a, b) => a.startMs - b.startMs);
+    const detail = await openSpan(page, focus.service, focus.name, namesakes.indexOf(focus));
     const process = detail.locator('.AccordianKeyValues--header', { hasText: /^\s*Process/ }).first();
     if ((await process.getAttribute('aria-checked')) !== 'true') await process.click();
     const tags = await detail.innerText();

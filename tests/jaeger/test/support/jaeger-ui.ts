@@ -44,13 +44,13 @@ export async function timelineRows(page: Page): Promise<Array<{ service: string;
   );
 }
 
-/** Clicks the row of `service` + `operation` open; resolves the detail panel under it. */
-export async function openSpan(page: Page, service: string, operation: string): Promise<Locator> {
+/** Clicks the row of `service` + `operation` open (the `nth` of such rows, from the top); resolves the detail panel under it. */
+export async function openSpan(page: Page, service: string, operation: string, nth?: number): Promise<Locator> {
   const row = page
     .locator('.VirtualizedTraceView--row')
     .filter({ has: page.locator('.span-svc-name', { hasText: new RegExp(`^\\s*${service}\\s*$`) }) })
     .filter({ has: page.locator('.endpoint-name', { hasText: new RegExp(`^\\s*${escape(operation)}\\s*$`) }) });
-  await row.locator('.span-name').click({ timeout: UI_TIMEOUT_MS });
+  await (nth === undefined ? row : row.nth(nth)).locator('.span-name').click({ timeout: UI_TIMEOUT_MS });
   const detail = page.locator('.detail-row').first();
   await detail.waitFor({ timeout: UI_TIMEOUT_MS });
   return detail;
