@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, describe, test, type TestContext } from 'node:test';
@@ -91,6 +92,22 @@ if (skip) {
         return { done: nodes.length === 1 && state.endsWith('Ready=True'), state: state || 'no nodes' };
       });
       t.diagnostic(`up in ${r.seconds.toFixed(0)} s, node Ready ${seconds.toFixed(0)} s later`);
+      // A Service IP nobody holds (what a stale DNS answer points at) is refused at the node, not
+      // routed off the machine (scripts/cluster/steps/forward.mjs). The rule first, so that a missing
+      // one fails here without sending a packet out; then the refusal itself.
+      const cidr = (await import(pathToFileURL(join(ROOT, 'scripts/cluster/config.mjs')).href)).CLUSTER.serviceCidr as string;
+      for (const chain of ['OUTPUT', 'FORWARD']) {
+        const listed = capture('iptables', ['-S', chain], process.env).stdout;
+        assert.match(listed, new RegExp(`-A ${chain} -d ${cidr.replace(/[./]/g, '\\$&')} .*-j REJECT`), `no REJECT of ${cidr} in ${chain}:\n${listed}`);
+      }
+      const unused = cidr.replace(/\.0\.0\/16$/, '.255.254');
+      const refused = await new Promise<string>((resolve) => {
+        const socket = connect({ host: unused, port: 8080, timeout: 3000 });
+        socket.once('connect', () => (socket.destroy(), resolve('connected')));
+        socket.once('timeout', () => (socket.destroy(), resolve('timed out')));
+        socket.once('error', (e: NodeJS.ErrnoException) => resolve(e.code ?? e.message));
+      });
+      assert.equal(refused, 'ECONNREFUSED', `a connection to ${unused}:8080, a Service IP nobody holds`);
     });
 
     let runStarted = 0;
@@ -271,7 +288,7 @@ if (skip) {
       const links = capture('ip', ['-o', 'link', 'show'], process.env).stdout.split('\n').filter((l) => new RegExp(`: (${config.CLUSTER.bridge}|veth[^:]*)[:@]`).test(l));
       leftovers.push(...links.map((l) => `link: ${l.slice(0, 120)}`));
       for (const table of ['filter', 'nat', 'mangle']) {
-        const rules = capture('iptables-save', ['-t', table], process.env).stdout.split('\n').filter((l) => /KUBE-|CNI-/.test(l) || l.includes(config.CLUSTER.bridge));
+        const rules = capture('iptables-save', ['-t', table], process.env).stdout.split('\n').filter((l) => /KUBE-|CNI-/.test(l) || l.includes(config.CLUSTER.bridge) || l.includes('tracelab cluster'));
         leftovers.push(...rules.map((l) => `iptables ${table}: ${l}`));
       }
       const listening = capture('ss', ['-Hltn'], process.env).stdout;
