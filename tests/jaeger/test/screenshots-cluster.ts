@@ -49,8 +49,8 @@ export async function clusterScreenshot(out: string): Promise<void> {
     // Rows are in start order: the focus is the nth of the spans with its service and name.
     const namesakes = spans.filter((s) => s.service === focus.service && s.name === focus.name).sort((a, b) => a.startMs - b.startMs);
     const detail = await openSpan(page, focus.service, focus.name, namesakes.indexOf(focus));
-    const process = detail.locator('.AccordianKeyValues--header', { hasText: /^\s*Process/ }).first();
-    if ((await process.getAttribute('aria-checked')) !== 'true') await process.click();
+    const processTags = detail.locator('.AccordianKeyValues--header', { hasText: /^\s*Process/ }).first();
+    if ((await processTags.getAttribute('aria-checked')) !== 'true') await processTags.click();
     const tags = await detail.innerText();
     for (const key of ['k8s.pod.name', 'k8s.node.name']) if (!tags.includes(key)) throw new Error(`the span's process shows no ${key}: ${tags.replace(/\s+/g, ' ').slice(0, 300)}`);
     await page.mouse.move(0, 0);
