@@ -54,7 +54,7 @@ export function devLoopSteps(flow: Flow) {
         let sentAt = 0;
         await waitFor(what, timeoutMs, async () => {
           const at = performance.now();
-          const a = await order(gateway, 'c-devloop', [['SKU-005', 1]]);
+          const a = await order(gateway, 'c-devloop', [['SKU-003', 1]]);
           if (a.status !== 201) return { done: false, state: `order ${a.status} ${JSON.stringify(a.body).slice(0, 150)}` };
           let seen: unknown = 'no orders SERVER span yet';
           for (let i = 0; i < 10; i++) {
