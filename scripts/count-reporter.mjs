@@ -13,7 +13,7 @@ export default async function* countReporter(source) {
   // module (tests/jaeger's jaegerSuite) carries the helper's file while its tests carry the test
   // file's: kept apart, the suite's failure was counted again beside its failed test.
   const state = { names: [], failedBeneath: [], hasSubtests: [] };
-  const countFailure = (state, nesting) => {
+  const countFailure = (nesting) => {
     counts.failed++;
     for (let i = 0; i < nesting; i++) state.failedBeneath[i] = (state.failedBeneath[i] ?? 0) + 1;
   };
@@ -43,11 +43,11 @@ export default async function* countReporter(source) {
     } else if (isSuite) {
       // A suite passes or fails through its tests, which are counted; it counts itself only when it
       // failed with no failed test beneath it (a hook, the describe() body or the test body threw).
-      if (event.type === 'test:fail' && !state.failedBeneath[data.nesting]) countFailure(state, data.nesting);
+      if (event.type === 'test:fail' && !state.failedBeneath[data.nesting]) countFailure(data.nesting);
     } else if (event.type === 'test:pass') {
       counts.passed++;
     } else {
-      countFailure(state, data.nesting);
+      countFailure(data.nesting);
     }
     if (isSuite || skipped) state.failedBeneath[data.nesting] = 0;
   }
