@@ -2,11 +2,13 @@ import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import {
+  ATTR_ERROR_TYPE,
   ATTR_EXCEPTION_TYPE,
   ATTR_HTTP_RESPONSE_STATUS_CODE,
   EVENT_CLIENT_ERROR,
   EVENT_EXCEPTION,
   NEST_INSTRUMENTATION_SCOPE,
+  UNDICI_INSTRUMENTATION_SCOPE,
 } from './attributes';
 import { TRACER_NAME } from './api';
 
@@ -32,7 +34,8 @@ export function isClientErrorType(name: unknown): boolean {
  * TraceLab's error policy, which departs from the HTTP semantic conventions on purpose (see README
  * "Errors"): a CLIENT span answered 4xx, which the conventions mark ERROR, becomes an
  * `http.client_error` event instead (unless `clientErrorsAreErrors`), because downstream 4xx are
- * business answers; a Nest handler or `@Traced()` span that threw a registered client error is not ERROR either.
+ * business answers; a fetch that got no answer (aborted, timed out) is ERROR even when undici's
+ * instrumentation left it unset; a Nest handler or `@Traced()` span that threw a registered client error is not ERROR either.
  * Runs in `onEnding`, the last moment a span can still change.
  */
 export class ErrorPolicySpanProcessor implements SpanProcessor {
@@ -41,6 +44,7 @@ export class ErrorPolicySpanProcessor implements SpanProcessor {
   onStart(_span: Span, _context: Context): void {}
 
   onEnding(span: Span): void {
+    if (span.kind === SpanKind.CLIENT && span.instrumentationScope.name === UNDICI_INSTRUMENTATION_SCOPE) markUnanswered(span);
     if (span.status.code !== SpanStatusCode.ERROR) return;
     const status = span.attributes[ATTR_HTTP_RESPONSE_STATUS_CODE];
     if (span.kind === SpanKind.CLIENT && typeof status === 'number' && status >= 400 && status < 500) {
@@ -62,6 +66,18 @@ export class ErrorPolicySpanProcessor implements SpanProcessor {
   async forceFlush(): Promise<void> {}
 
   async shutdown(): Promise<void> {}
+}
+
+/**
+ * A fetch given up before any answer (the caller's AbortController, a deadline) is a failed call,
+ * but instrumentation-undici ends it without a status when the error is named AbortError, so a
+ * timed-out attempt looked like a success in Jaeger (a deadline's TimeoutError it does mark ERROR).
+ * Only that path ends an undici span with neither a status nor a response code.
+ */
+function markUnanswered(span: Span): void {
+  if (span.status.code !== SpanStatusCode.UNSET || span.attributes[ATTR_HTTP_RESPONSE_STATUS_CODE] !== undefined) return;
+  span.setStatus({ code: SpanStatusCode.ERROR, message: 'aborted before a response' });
+  span.setAttribute(ATTR_ERROR_TYPE, 'AbortError');
 }
 
 /**

@@ -81,6 +81,12 @@ describe('HTTP spans: TraceLab diagnostics-channel instrumentation vs upstream i
       assert.equal(noParent.length, 1, 'no CLIENT span without a parent; the SERVER span starts a trace');
       assert.equal(noParent[0].parentSpanId, undefined);
       assert.ok(spans.some((s) => s.scope === '@opentelemetry/instrumentation-undici' && s.kind === SpanKind.CLIENT), 'fetch keeps its undici spans');
+      for (const name of ['fetch timed out', 'fetch aborted by the caller']) {
+        const [given] = spans.filter((s) => s.scope === '@opentelemetry/instrumentation-undici' && parentOf(s)?.name === `case ${name}`);
+        assert.ok(given, `a CLIENT span for "${name}"`);
+        assert.equal(given.attributes['http.response.status_code'], undefined, `${name}: no answer`);
+        assert.equal(given.status.code, 2, `${name}: a call that got no answer is ERROR`);
+      }
     });
   }
 });
