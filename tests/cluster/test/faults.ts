@@ -65,7 +65,7 @@ export function faultSteps(flow: Flow) {
     // (kube-proxy serves a terminating endpoint until it is removed), where a new connection gets no
     // answer at all. The services' pg clients give up on a connection after 2 s (their connect
     // timeout, packages/service-kit database.ts), under the gateway's 5 s downstream timeout, so
-    // those requests too end as a 503 with Retry-After (until this session they waited the pool's
+    // those requests too end as a 503 with Retry-After (before 2026-12-07 they waited the pool's
     // 5 s and the gateway answered 504). Asserted: every failure is a JSON 503 with Retry-After, none
     // as slow as the gateway's timeout.
     const described = (list: Sent[]) => list.map((s) => `${s.status} after ${s.ms.toFixed(0)} ms retry-after=${s.retryAfter} ${JSON.stringify(s.body).slice(0, 100)}`);
