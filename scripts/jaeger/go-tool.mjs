@@ -37,7 +37,7 @@ export function goVersion() {
 
 /**
  * Builds `pkg` of `module`@`moduleVersion` as `tool` (its `version`, for the folder name and the note).
- * Reuses a binary built from the same module version unless `force`: module versions never change.
+ * Reuses a binary built from the same module version and tags unless `force`: module versions never change.
  * Resolves { bin, seconds, cached, ...note }; rejects with a one-line reason.
  * @param {{ tool: string, name?: string, version: string, module: string, moduleVersion: string, pkg: string,
  *   ldflags?: string, tags?: string, extra?: object, force?: boolean, log?: (line: string) => void }} spec
@@ -48,7 +48,8 @@ export async function buildGoTool(spec) {
   if (!go) throw new Error(`Go is not installed (no \`go\` on PATH); install Go ≥ 1.26 to build ${spec.tool}`);
   const paths = toolPaths(spec.tool, spec.version);
   const previous = readNote(paths.note);
-  if (!spec.force && previous?.moduleVersion === spec.moduleVersion && existsSync(paths.bin)) {
+  // Same module version and build tags: the same binary (a tag change, e.g. Prometheus's SD, rebuilds).
+  if (!spec.force && previous?.moduleVersion === spec.moduleVersion && (previous?.tags ?? '') === (spec.tags ?? '') && existsSync(paths.bin)) {
     writeCheckoutNote(spec.tool, previous);
     return { bin: paths.bin, ...previous, seconds: 0, cached: true };
   }
@@ -65,7 +66,7 @@ export async function buildGoTool(spec) {
   copyFileSync(out, `${paths.bin}.new`);
   renameSync(`${paths.bin}.new`, paths.bin);
   const seconds = (Date.now() - began) / 1000;
-  const note = { tool: spec.tool, version: spec.version, module: spec.module, moduleVersion: spec.moduleVersion, go, seconds, builtAt: new Date().toISOString(), ...spec.extra };
+  const note = { tool: spec.tool, version: spec.version, module: spec.module, moduleVersion: spec.moduleVersion, ...(spec.tags ? { tags: spec.tags } : {}), go, seconds, builtAt: new Date().toISOString(), ...spec.extra };
   writeFileSync(paths.note, `${JSON.stringify(note, null, 2)}\n`);
   writeCheckoutNote(spec.tool, note);
   return { bin: paths.bin, ...note, cached: false };

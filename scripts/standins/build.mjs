@@ -43,7 +43,7 @@ const STANDINS = {
     // Reuses the binary `npm run prometheus:build` left in the user's cache; builds it when absent.
     const built = await buildPrometheus({ log: (line) => console.error(`standins: ${line}`) });
     cpSync(built.bin, join(context, 'prometheus'));
-    return { from: [], what: `Prometheus ${built.version} (module ${built.moduleVersion})` };
+    return { from: [], what: `Prometheus ${built.version} (module ${built.moduleVersion}${built.tags ? `, -tags ${built.tags}` : ''})` };
   },
 };
 

@@ -35,13 +35,19 @@ export function drive(gatewayUrl: string, rate: number, seconds: number, make: (
       pending.push(
         call(gatewayUrl, method, path, body).then(
           (a: Answer) => ({ at, ms: a.ms, method, status: a.status, retryAfter: a.headers.get('retry-after'), body: a.body, traceId: a.traceId }),
-          (e: Error) => ({ at, ms: performance.now() - began - at, method, status: 0, retryAfter: null, body: e.message, traceId: '' }),
+          (e: Error) => ({ at, ms: performance.now() - began - at, method, status: 0, retryAfter: null, body: failure(e), traceId: '' }),
         ),
       );
     }
     return Promise.all(pending);
   })();
   return { done, began, stop: () => (stopped = true) };
+}
+
+/** fetch's own message is only "fetch failed": the cause says what the connection did. */
+function failure(e: Error): string {
+  const cause = e.cause as { code?: string; message?: string } | undefined;
+  return cause ? `${e.message}: ${[cause.code, cause.message].filter(Boolean).join(' ')}` : e.message;
 }
 
 /** "201×40 503×3" */

@@ -29,6 +29,13 @@ export interface Pod {
 
 export const pods = (env: NodeJS.ProcessEnv, namespace: string) => json<{ items: Pod[] }>('kubectl', ['get', 'pods', '-n', namespace, '-o', 'json'], env).items;
 
+/** `http://<ClusterIP>:<port>` of a Service: the address in-cluster clients use, through kube-proxy's rules on this node. */
+export function serviceUrl(env: NodeJS.ProcessEnv, namespace: string, service: string, port: number): string {
+  const r = capture('kubectl', ['get', 'service', '-n', namespace, service, '-o', 'jsonpath={.spec.clusterIP}'], env);
+  if (r.code !== 0 || !/^\d+\.\d+\.\d+\.\d+$/.test(r.stdout.trim())) throw new Error(`no ClusterIP for Service ${namespace}/${service}: ${r.stdout}${r.stderr}`.trim());
+  return `http://${r.stdout.trim()}:${port}`;
+}
+
 const ready = (p: Pod) => p.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True') ?? false;
 
 /** One line per pod: name, phase, ready, restarts and why a container waits. */
